@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-test translations update-translations migrate seed stack lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || (apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Compile the translation catalogues (French is the default language).
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d marketplace/translations
+
+## Extract new messages and merge them into the catalogues.
+update-translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
+
+migrate: $(VENV)/.installed
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+
+## Run the marketplace: SQLite under instance/, tasks in-process, mail to instance/outbox/.
+run: translations migrate
+	$(BIN)/flask seed-demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## Run every test: unit tests on SQLite, integration tests on real PostgreSQL, Redis, Celery, SMTP.
+test: $(VENV)/.installed-test translations
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The full stack (gunicorn, Celery worker and beat) against DATABASE_URL and REDIS_URL.
+stack: translations
+	$(BIN)/flask db upgrade
+	$(BIN)/honcho start
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,1 @@
+"""Settings classes, selected by the MARKETPLACE_ENV environment variable."""

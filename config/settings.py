@@ -1,0 +1,119 @@
+"""Settings for each environment, read from the environment when the app is created."""
+import os
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+class Base:
+    """Settings shared by every environment."""
+
+    def __init__(self):
+        env = os.environ
+        self.SECRET_KEY = env.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        self.SQLALCHEMY_DATABASE_URI = env.get(
+            "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'marketplace.sqlite3'}"
+        )
+        self.REDIS_URL = env.get("REDIS_URL") or None
+        self.OUTBOX_DIR = env.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+        self.UPLOAD_DIR = env.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+        self.MAIL_SERVER = env.get("MAIL_SERVER") or None
+        self.MAIL_PORT = int(env.get("MAIL_PORT", "587"))
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_STARTTLS = env.get("MAIL_USE_STARTTLS", "1") == "1"
+        self.MAIL_DEFAULT_SENDER = env.get(
+            "MAIL_DEFAULT_SENDER", "Marketplace des masques <no-reply@masques.example.fr>"
+        )
+        self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
+        self.CELERY = self._celery_settings()
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    EMAIL_TOKEN_MAX_AGE = int(timedelta(days=2).total_seconds())
+    PASSWORD_RESET_MAX_AGE = int(timedelta(hours=1).total_seconds())
+    INVITATION_MAX_AGE = int(timedelta(days=7).total_seconds())
+    LOGIN_RATE_LIMIT = "5 per minute"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    FORCE_HTTPS = False
+    DEMO_PASSWORD = "masques2020"
+
+    def _celery_settings(self):
+        """Build Celery settings: Redis when REDIS_URL is set, otherwise eager in-process tasks."""
+        settings = {
+            "task_ignore_result": False,
+            "imports": ("workers.tasks.system",),
+            "task_acks_late": True,
+            "worker_prefetch_multiplier": 1,
+            "broker_connection_retry_on_startup": True,
+            "timezone": "Europe/Paris",
+            "enable_utc": True,
+        }
+        if self.REDIS_URL:
+            settings.update(broker_url=self.REDIS_URL, result_backend=self.REDIS_URL)
+        else:
+            settings.update(
+                broker_url="memory://",
+                result_backend="cache+memory://",
+                task_always_eager=True,
+                task_eager_propagates=True,
+            )
+        return settings
+
+
+class Development(Base):
+    """Local development: the embedded default."""
+
+    DEBUG = True
+
+
+class Testing(Base):
+    """The test suite: temporary database, no CSRF in the client unless a test asks for it."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = True
+
+    def __init__(self):
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+        self.RATELIMIT_STORAGE_URI = "memory://"
+
+
+class Production(Base):
+    """Production: real secrets required, secure cookies, HTTPS."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True
+    PREFERRED_URL_SCHEME = "https"
+
+    def __init__(self):
+        super().__init__()
+        if self.SECRET_KEY in ("", DEFAULT_SECRET_KEY) or len(self.SECRET_KEY) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in production."
+            )
+
+
+ENVIRONMENTS = {"development": Development, "testing": Testing, "production": Production}
+
+
+def load(name=None):
+    """Return the settings object for MARKETPLACE_ENV (or the given name)."""
+    name = name or os.environ.get("MARKETPLACE_ENV", "development")
+    try:
+        return ENVIRONMENTS[name]()
+    except KeyError:
+        raise RuntimeError(f"Unknown MARKETPLACE_ENV {name!r}; use one of {sorted(ENVIRONMENTS)}")

@@ -1,0 +1,147 @@
+"""Sign-up, log-in, email confirmation, password reset and invitations."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..domain.errors import DomainError
+from ..extensions import limiter
+from ..services import accounts
+from ..web import apply_domain_error, is_safe_redirect, locale_of_request
+from . import bp
+from .forms import AcceptInvitationForm, EmailForm, LoginForm, ResetPasswordForm, SignupForm
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    """Register an organisation and its owner."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register_organisation(form.data, locale=locale_of_request())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Your organisation is registered. We sent you an email to confirm your address."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/signup.html", form=form)
+
+
+def _login_failed(response):
+    # Only failed attempts count towards the rate limit: a failure re-renders the form (200).
+    return request.method == "POST" and response.status_code == 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed)
+def login():
+    """Log a user in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            login_user(user, remember=form.remember.data)
+            target = request.args.get("next")
+            return redirect(target if is_safe_redirect(target) else url_for("public.home"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """Log the current user out."""
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/confirm/<token>")
+def confirm_email(token):
+    """Confirm an email address from the link we mailed."""
+    try:
+        accounts.confirm_email(token)
+    except DomainError as error:
+        flash(_(error.message, **error.params), "danger")
+        return redirect(url_for("auth.resend_confirmation"))
+    flash(_("Your email address is confirmed. You can log in."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/resend-confirmation", methods=["GET", "POST"])
+def resend_confirmation():
+    """Send a new confirmation link."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None and not user.email_confirmed:
+            accounts.send_confirmation_email(user)
+        flash(_("If an unconfirmed account uses this address, a new link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/email_form.html", form=form, title=_("Resend the confirmation email"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a password reset link."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(form.email.data)
+        flash(_("If an account uses this address, a reset link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/email_form.html", form=form, title=_("Forgot your password?"))
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password from a reset link."""
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(token, form.password.data)
+        except DomainError as error:
+            flash(_(error.message, **error.params), "danger")
+            return redirect(url_for("auth.forgot_password"))
+        flash(_("Your password has been changed. You can log in."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """Show the user's organisation, its members, and let the owner invite colleagues."""
+    form = EmailForm()
+    if current_user.is_owner and form.validate_on_submit():
+        try:
+            accounts.invite_colleague(current_user, form.email.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """Join an organisation from an invitation link."""
+    try:
+        invitation = accounts.invitation_from_token(token)
+    except DomainError as error:
+        flash(_(error.message, **error.params), "danger")
+        return redirect(url_for("public.home"))
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(token, form.full_name.data, form.password.data, locale_of_request())
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            login_user(user)
+            flash(_("Welcome to %(organisation)s.", organisation=invitation.organisation.name), "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)

@@ -1,0 +1,48 @@
+"""Error pages in the user's language, and JSON errors for the API."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+
+def _messages():
+    return {
+        400: _("The request could not be understood."),
+        403: _("You are not allowed to see this page."),
+        404: _("This page does not exist."),
+        405: _("This action is not allowed here."),
+        413: _("The file is too large."),
+        429: _("Too many attempts. Please try again in a minute."),
+        500: _("Something went wrong on our side. Please try again later."),
+    }
+
+
+def _render(status, message):
+    if request.path.startswith("/api/"):
+        return jsonify(error={"status": status, "message": message}), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_http_error(error):
+    """Render an HTTP error as a page, or as JSON under /api/."""
+    message = _messages().get(error.code, error.description)
+    return _render(error.code, message)
+
+
+def handle_csrf_error(error):
+    """Explain an expired or missing form token instead of a bare 400."""
+    return _render(400, _("The form has expired. Please go back, reload the page and try again."))
+
+
+def handle_unexpected_error(error):
+    """Roll back and show a 500 page; the exception is logged by Flask."""
+    db.session.rollback()
+    return handle_http_error(InternalServerError())
+
+
+def register(app):
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected_error)

@@ -1,0 +1,68 @@
+"""People who log in, and invitations to join an organisation."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain.roles import ADMIN_ROLES, Role
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(32))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    admin_region_code: Mapped[str | None] = mapped_column(String(3))
+    locale: Mapped[str] = mapped_column(String(5), default="fr")
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation = relationship("Organisation", back_populates="members")
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self):
+        return self.role in ADMIN_ROLES
+
+    @property
+    def is_national_admin(self):
+        return self.role == Role.NATIONAL_ADMIN
+
+    @property
+    def email_confirmed(self):
+        return self.email_confirmed_at is not None
+
+    def __repr__(self):
+        return f"<User {self.id} {self.email}>"
+
+
+class Invitation(db.Model):
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation")
+    invited_by = relationship("User")
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None

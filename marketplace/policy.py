@@ -1,0 +1,58 @@
+"""Who may do what: role and region checks, in one place, used by every view."""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from .domain.geography import regions
+from .domain.roles import Role
+
+
+def can_administer_region(user, region_code):
+    """Tell whether user administers region_code: national admins everywhere, regional ones at home."""
+    if user.role == Role.NATIONAL_ADMIN:
+        return True
+    return user.role == Role.REGIONAL_ADMIN and user.admin_region_code == region_code
+
+
+def administered_region_codes(user):
+    """Return the region codes user administers."""
+    return [code for code in regions() if can_administer_region(user, code)]
+
+
+def can_act_for(user, organisation_id):
+    """Tell whether user is a member of the organisation."""
+    return user.organisation_id is not None and user.organisation_id == organisation_id
+
+
+def roles_required(*roles):
+    """Let a view through only for logged-in users holding one of roles; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def ensure_region(region_code):
+    """Abort with 403 unless the current user administers region_code."""
+    if not can_administer_region(current_user, region_code):
+        abort(403)
+
+
+def ensure_member_of(organisation_id):
+    """Abort with 404 unless the current user belongs to the organisation (ids are not revealed)."""
+    if not can_act_for(current_user, organisation_id):
+        abort(404)
+
+
+admin_required = roles_required(Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN)
+producer_required = roles_required(Role.PRODUCER_MEMBER)
+buyer_required = roles_required(Role.BUYER_MEMBER)

@@ -1,0 +1,194 @@
+"""Sign-up, email confirmation, password reset, invitations and administrators."""
+from flask import current_app, url_for
+from sqlalchemy import func, select
+
+from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.geography import is_in_region, regions
+from ..domain.organisations import AuthorityType, OrganisationKind, normalise_siret
+from ..domain.roles import Role, member_role_for
+from ..extensions import db
+from ..mail import send_templated_email
+from ..models import Invitation, Organisation, User
+from ..models.base import utcnow
+from .tokens import make_token, read_token
+
+
+def find_user_by_email(email):
+    """Return the user with this email address (case-insensitive), or None."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def _ensure_email_free(email):
+    if find_user_by_email(email) is not None:
+        raise DomainError(N_("An account already exists with this email address."), ErrorCode.CONFLICT, field="email")
+
+
+def _check_organisation_fields(data):
+    siret = normalise_siret(data["siret"])
+    if db.session.scalar(select(Organisation.id).where(Organisation.siret == siret)):
+        raise DomainError(N_("An organisation with this SIRET is already registered."), ErrorCode.CONFLICT, field="siret")
+    if not is_in_region(data["departement_code"], data["region_code"]):
+        raise DomainError(N_("This département is not in the chosen region."), field="departement_code")
+    if data["kind"] == OrganisationKind.SECTOR_REFERENT and not data.get("sector"):
+        raise DomainError(N_("A sector referent must choose its sector."), field="sector")
+    if data["kind"] == OrganisationKind.LOCAL_AUTHORITY and not data.get("authority_type"):
+        raise DomainError(N_("A local authority must say which kind it is."), field="authority_type")
+    return siret
+
+
+def register_organisation(data, locale="fr"):
+    """Create an organisation and its owner, then mail the owner a confirmation link."""
+    siret = _check_organisation_fields(data)
+    _ensure_email_free(data["email"])
+    kind = OrganisationKind(data["kind"])
+    organisation = Organisation(
+        name=data["name"].strip(),
+        siret=siret,
+        kind=kind,
+        sector=data.get("sector") if kind == OrganisationKind.SECTOR_REFERENT else None,
+        authority_type=AuthorityType(data["authority_type"]) if kind == OrganisationKind.LOCAL_AUTHORITY else None,
+        region_code=data["region_code"],
+        departement_code=data["departement_code"],
+        headcount=data["headcount"],
+    )
+    owner = User(
+        email=data["email"].strip().lower(),
+        full_name=data["full_name"].strip(),
+        role=member_role_for(kind),
+        organisation=organisation,
+        is_owner=True,
+        locale=locale,
+    )
+    owner.set_password(data["password"])
+    db.session.add_all([organisation, owner])
+    db.session.commit()
+    send_confirmation_email(owner)
+    return owner
+
+
+def send_confirmation_email(user):
+    """Mail the user a signed link that confirms their address."""
+    token = make_token("confirm", {"user": user.id, "email": user.email})
+    link = url_for("auth.confirm_email", token=token, _external=True)
+    send_templated_email(user.email, "confirm_email", user.locale, user=user, link=link)
+
+
+def confirm_email(token):
+    """Mark the address in a confirmation token as confirmed and return its user."""
+    payload = read_token("confirm", token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload["user"])
+    if user is None or user.email != payload["email"]:
+        raise DomainError(N_("This link is not valid."))
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        db.session.commit()
+    return user
+
+
+def authenticate(email, password):
+    """Return the user for these credentials, or raise a DomainError."""
+    user = find_user_by_email(email)
+    if user is None or not user.check_password(password):
+        raise DomainError(N_("Wrong email address or password."), ErrorCode.FORBIDDEN)
+    if not user.email_confirmed:
+        raise DomainError(
+            N_("Please confirm your email address first: we sent you a link."), ErrorCode.FORBIDDEN
+        )
+    return user
+
+
+def request_password_reset(email):
+    """Mail a reset link if the address belongs to a user; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    # The hash fragment makes the link single-use: it stops matching once the password changes.
+    token = make_token("reset", {"user": user.id, "pw": user.password_hash[-16:]})
+    link = url_for("auth.reset_password", token=token, _external=True)
+    send_templated_email(user.email, "reset_password", user.locale, user=user, link=link)
+
+
+def reset_password(token, new_password):
+    """Set a new password from a valid reset token and return the user."""
+    payload = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload["user"])
+    if user is None or user.password_hash[-16:] != payload["pw"]:
+        raise DomainError(N_("This link has already been used."), ErrorCode.EXPIRED)
+    user.set_password(new_password)
+    # Whoever can read the inbox has proved the address.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.commit()
+    return user
+
+
+def invite_colleague(owner, email):
+    """Invite a colleague by email to join the owner's organisation."""
+    if not owner.is_owner or owner.organisation is None:
+        raise DomainError(N_("Only the owner of an organisation can invite colleagues."), ErrorCode.FORBIDDEN)
+    _ensure_email_free(email)
+    invitation = Invitation(organisation=owner.organisation, email=email.strip().lower(), invited_by=owner)
+    db.session.add(invitation)
+    db.session.commit()
+    token = make_token("invite", {"invitation": invitation.id})
+    link = url_for("auth.accept_invitation", token=token, _external=True)
+    send_templated_email(
+        invitation.email,
+        "invitation",
+        owner.locale,
+        invitation=invitation,
+        link=link,
+        subject_params={"organisation": owner.organisation.name},
+    )
+    return invitation
+
+
+def invitation_from_token(token):
+    """Return the pending invitation a token points to."""
+    payload = read_token("invite", token, current_app.config["INVITATION_MAX_AGE"])
+    invitation = db.session.get(Invitation, payload["invitation"])
+    if invitation is None or not invitation.is_pending:
+        raise DomainError(N_("This invitation has already been used."), ErrorCode.EXPIRED)
+    return invitation
+
+
+def accept_invitation(token, full_name, password, locale="fr"):
+    """Create the invited colleague's account, confirmed since the link reached their inbox."""
+    invitation = invitation_from_token(token)
+    _ensure_email_free(invitation.email)
+    user = User(
+        email=invitation.email,
+        full_name=full_name.strip(),
+        role=member_role_for(invitation.organisation.kind),
+        organisation=invitation.organisation,
+        locale=locale,
+        email_confirmed_at=utcnow(),
+    )
+    user.set_password(password)
+    invitation.accepted_at = utcnow()
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def create_admin(email, full_name, password, region_code=None):
+    """Create a regional administrator (with a region) or a national one (without)."""
+    if region_code is not None and region_code not in regions():
+        raise DomainError(N_("Unknown region code %(region)s."), field="region", region=region_code)
+    _ensure_email_free(email)
+    user = User(
+        email=email.strip().lower(),
+        full_name=full_name,
+        role=Role.REGIONAL_ADMIN if region_code else Role.NATIONAL_ADMIN,
+        admin_region_code=region_code,
+        email_confirmed_at=utcnow(),
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def set_locale(user, locale):
+    """Remember the user's language for pages and mail."""
+    user.locale = locale
+    db.session.commit()

@@ -1,0 +1,28 @@
+"""Small pieces every blueprint's views share."""
+from urllib.parse import urlsplit
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+
+def apply_domain_error(form, error):
+    """Show a refused action's message on the field it concerns, or on the whole form."""
+    message = _(error.message, **error.params)
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, message]
+    else:
+        form.form_errors.append(message)
+
+
+def is_safe_redirect(target):
+    """Accept only local paths as a post-login destination."""
+    if not target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/")
+
+
+def locale_of_request():
+    """Return the language the visitor is using."""
+    return str(get_locale())

@@ -1,0 +1,36 @@
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.models import Organisation, User
+
+
+def test_create_admin_creates_a_regional_administrator(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "admin.bzh@example.fr", "--region", "53", "--password", "a long secret"]
+    )
+    assert result.exit_code == 0, result.output
+    admin = db.session.scalar(select(User).where(User.email == "admin.bzh@example.fr"))
+    assert (admin.role, admin.admin_region_code) == ("regional_admin", "53")
+
+
+def test_create_admin_refuses_an_unknown_region(app):
+    result = app.test_cli_runner().invoke(
+        args=["create-admin", "--email", "x@example.fr", "--region", "99", "--password", "a long secret"]
+    )
+    assert result.exit_code != 0
+    assert "Unknown region code 99" in result.output
+
+
+def test_seed_demo_loads_every_kind_of_buyer_producers_and_admins_and_prints_logins(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    kinds = set(db.session.scalars(select(Organisation.kind)))
+    assert {"producer", "importer", "company", "sector_referent", "local_authority", "healthcare"} <= kinds
+    producer_regions = set(db.session.scalars(select(Organisation.region_code).where(Organisation.kind == "producer")))
+    assert len(producer_regions) >= 3
+    assert db.session.scalar(select(func.count()).where(User.role == "regional_admin")) == 18
+    assert db.session.scalar(select(func.count()).where(User.role == "national_admin")) == 1
+    assert "admin@demo.masques.example.fr" in result.output
+
+    again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
+    assert "already has data" in again.output

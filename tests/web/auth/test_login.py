@@ -1,0 +1,70 @@
+from tests.conftest import PASSWORD
+from tests.factories import UserFactory
+from tests.web.auth.test_signup import signup_data
+
+
+def test_an_unconfirmed_user_is_asked_to_confirm_then_logs_in_after_following_the_mailed_link(client, outbox):
+    client.post("/auth/signup", data=signup_data())
+    credentials = {"email": "anne@filtres-armor.fr", "password": "long enough password"}
+
+    page = client.post("/auth/login", data=credentials).get_data(as_text=True)
+    assert "Confirmez d&#39;abord votre adresse e-mail" in page
+
+    link = next(line for line in outbox.text(outbox.messages()[0]).splitlines() if "/auth/confirm/" in line)
+    confirmed = client.get(link.replace("http://localhost", ""), follow_redirects=True)
+    assert "Votre adresse e-mail est confirmée." in confirmed.get_data(as_text=True)
+
+    response = client.post("/auth/login", data=credentials)
+    assert response.status_code == 302
+    assert "Anne Le Goff" in client.get("/").get_data(as_text=True)
+
+
+def test_a_tampered_confirmation_link_is_refused(client):
+    response = client.get("/auth/confirm/not-a-real-token", follow_redirects=True)
+    assert "Ce lien n&#39;est pas valide." in response.get_data(as_text=True)
+
+
+def test_a_wrong_password_is_refused_with_a_message(app, client):
+    user = UserFactory()
+    page = client.post("/auth/login", data={"email": user.email, "password": "wrong one"}).get_data(as_text=True)
+    assert "Adresse e-mail ou mot de passe incorrect." in page
+    assert f'value="{user.email}"' in page
+
+
+def test_after_five_failures_in_a_minute_login_says_try_again_later(client):
+    user = UserFactory()
+    for _ in range(5):
+        assert client.post("/auth/login", data={"email": user.email, "password": "nope"}).status_code == 200
+
+    blocked = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+
+    assert blocked.status_code == 429
+    assert "Trop de tentatives. Merci de réessayer dans une minute." in blocked.get_data(as_text=True)
+
+
+def test_successful_logins_do_not_count_towards_the_limit(client):
+    user = UserFactory()
+    for _ in range(7):
+        assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+        client.post("/auth/logout")
+
+
+def test_remember_me_sets_a_long_lived_cookie(client):
+    user = UserFactory()
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    assert "remember_token=" in " ".join(response.headers.getlist("Set-Cookie"))
+
+
+def test_logout_ends_the_session(client, login):
+    login(UserFactory())
+    assert client.get("/auth/account").status_code == 200
+    client.post("/auth/logout")
+    assert client.get("/auth/account").status_code == 302
+
+
+def test_login_never_redirects_to_another_site(client):
+    user = UserFactory()
+    response = client.post(
+        "/auth/login?next=https://evil.example.com/", data={"email": user.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"

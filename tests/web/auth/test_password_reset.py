@@ -1,0 +1,45 @@
+from tests.factories import UserFactory
+
+
+def reset_link(outbox, address):
+    [mail] = outbox.to(address)
+    line = next(line for line in outbox.text(mail).splitlines() if "/auth/reset/" in line)
+    return line.replace("http://localhost", "")
+
+
+def test_a_user_resets_a_forgotten_password_from_the_mailed_link(client, outbox):
+    user = UserFactory()
+    client.post("/auth/forgot-password", data={"email": user.email})
+    link = reset_link(outbox, user.email)
+
+    client.post(link, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+
+    assert client.post("/auth/login", data={"email": user.email, "password": "a brand new secret"}).status_code == 302
+
+
+def test_a_reset_link_works_only_once(client, outbox):
+    user = UserFactory()
+    client.post("/auth/forgot-password", data={"email": user.email})
+    link = reset_link(outbox, user.email)
+    client.post(link, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+
+    second = client.post(link, data={"password": "another new secret", "confirm": "another new secret"}, follow_redirects=True)
+
+    assert "Ce lien a déjà été utilisé." in second.get_data(as_text=True)
+
+
+def test_an_expired_reset_link_is_refused(app, client, outbox):
+    user = UserFactory()
+    client.post("/auth/forgot-password", data={"email": user.email})
+    link = reset_link(outbox, user.email)
+    app.config["PASSWORD_RESET_MAX_AGE"] = -1
+
+    page = client.post(link, data={"password": "a brand new secret", "confirm": "a brand new secret"}, follow_redirects=True)
+
+    assert "Ce lien a expiré." in page.get_data(as_text=True)
+
+
+def test_asking_for_an_unknown_address_reveals_nothing_and_sends_nothing(client, outbox):
+    page = client.post("/auth/forgot-password", data={"email": "nobody@example.fr"}, follow_redirects=True)
+    assert "Si un compte utilise cette adresse" in page.get_data(as_text=True)
+    assert outbox.messages() == []

@@ -1,0 +1,74 @@
+from babel.messages.pofile import read_po
+
+from tests.factories import OrganisationFactory
+
+
+def test_the_home_page_explains_the_marketplace_in_french_with_signup_and_login_links(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Des masques en quantités industrielles, auprès de producteurs certifiés" in page
+    assert "Inscrire votre organisation" in page and "Se connecter" in page
+    assert "/producers" in page
+
+
+def test_a_visitor_switches_to_english_and_back(client):
+    client.post("/language/en", data={"next": "/producers"})
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Register your organisation" in page
+    client.post("/language/fr")
+    assert "Inscrire votre organisation" in client.get("/").get_data(as_text=True)
+
+
+def test_an_unknown_language_is_a_404(client):
+    assert client.post("/language/de").status_code == 404
+
+
+def test_the_producers_directory_lists_producers_by_region(client):
+    from marketplace.domain.organisations import OrganisationKind
+
+    OrganisationFactory(name="Filtres de Bretagne", kind=OrganisationKind.PRODUCER, region_code="53")
+    OrganisationFactory(name="Masques du Sud", kind=OrganisationKind.IMPORTER, region_code="76", departement_code="31")
+    OrganisationFactory(name="Acheteur", kind=OrganisationKind.COMPANY)
+
+    everything = client.get("/producers").get_data(as_text=True)
+    assert "Filtres de Bretagne" in everything and "Masques du Sud" in everything
+    assert "Acheteur" not in everything
+    bretagne = client.get("/producers?region=53").get_data(as_text=True)
+    assert "Masques du Sud" not in bretagne
+
+
+def test_every_message_of_the_interface_has_a_french_translation(app):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(app.root_path).parent
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
+         "--no-location", "-o", str(Path(app.instance_path).parent / ".pytest_cache" / "check.pot"), "."],
+        cwd=root, check=True,
+    )
+    with open(root / ".pytest_cache" / "check.pot", "rb") as handle:
+        wanted = {m.id for m in read_po(handle) if m.id}
+    with open(root / "marketplace/translations/fr/LC_MESSAGES/messages.po", "rb") as handle:
+        translated = {m.id for m in read_po(handle) if m.id and m.string}
+    assert sorted(wanted - translated) == []
+
+
+def test_unknown_pages_get_a_french_404_page(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert "Cette page n&#39;existe pas." in response.get_data(as_text=True)
+
+
+def test_the_api_answers_errors_in_json(client):
+    response = client.get("/api/v1/nowhere")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["status"] == 404
+
+
+def test_the_api_lists_regions_with_their_departements(client):
+    regions = client.get("/api/v1/regions").get_json()["regions"]
+    bretagne = next(r for r in regions if r["code"] == "53")
+    assert {d["code"] for d in bretagne["departements"]} == {"22", "29", "35", "56"}

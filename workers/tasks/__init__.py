@@ -1,0 +1,1 @@
+"""Celery tasks: thin, taking ids, safe to run twice."""
