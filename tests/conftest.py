@@ -50,7 +50,7 @@ def build_app(monkeypatch, tmp_path, database_url, redis_url=None):
 
 def migrate(app):
     with app.app_context():
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision="heads")
         db.engine.dispose()
 
 
