@@ -16,6 +16,8 @@ import redis
 
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = "redis://127.0.0.1:6379"
+# Set TEST_USE_LOCAL_SERVERS=0 to ignore the machine's servers, as on a fresh machine.
+USE_LOCAL = os.environ.get("TEST_USE_LOCAL_SERVERS", "1") == "1"
 
 
 def free_port():
@@ -127,7 +129,8 @@ class PostgresForTests:
         self.throwaway = None
         admin_url = os.environ.get("TEST_DATABASE_URL")
         if admin_url is None:
-            admin_url = LOCAL_POSTGRES if postgres_answers(LOCAL_POSTGRES) else self._start_throwaway()
+            local = USE_LOCAL and postgres_answers(LOCAL_POSTGRES)
+            admin_url = LOCAL_POSTGRES if local else self._start_throwaway()
         self.admin_url = admin_url
         self.name = f"mp_test_{uuid.uuid4().hex[:12]}"
         base, _ = admin_url.rsplit("/", 1)
@@ -163,6 +166,8 @@ class RedisForTests:
 
     @staticmethod
     def _local_free_index():
+        if not USE_LOCAL:
+            return None
         try:
             client = redis.Redis.from_url(LOCAL_REDIS, socket_connect_timeout=2)
             client.ping()
