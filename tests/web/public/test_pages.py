@@ -1,3 +1,7 @@
+import subprocess
+import sys
+from pathlib import Path
+
 from babel.messages.pofile import read_po
 
 from tests.factories import OrganisationFactory
@@ -38,18 +42,15 @@ def test_the_producers_directory_lists_producers_by_region(client):
     assert "Masques du Sud" not in bretagne
 
 
-def test_every_message_of_the_interface_has_a_french_translation(app):
-    import subprocess
-    import sys
-    from pathlib import Path
-
+def test_every_message_of_the_interface_has_a_french_translation(app, tmp_path):
     root = Path(app.root_path).parent
+    template = tmp_path / "check.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
-         "--no-location", "-o", str(Path(app.instance_path).parent / ".pytest_cache" / "check.pot"), "."],
-        cwd=root, check=True,
+         "--no-location", "-o", str(template), "."],
+        cwd=root, check=True, capture_output=True,
     )
-    with open(root / ".pytest_cache" / "check.pot", "rb") as handle:
+    with open(template, "rb") as handle:
         wanted = {m.id for m in read_po(handle) if m.id}
     with open(root / "marketplace/translations/fr/LC_MESSAGES/messages.po", "rb") as handle:
         translated = {m.id for m in read_po(handle) if m.id and m.string}
