@@ -3,6 +3,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
@@ -28,6 +30,7 @@ class Base:
         self.MAIL_DEFAULT_SENDER = env.get(
             "MAIL_DEFAULT_SENDER", "Marketplace des masques <no-reply@masques.example.fr>"
         )
+        self._read_mail_delivery(env)
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
         self.CELERY = self._celery_settings()
@@ -49,14 +52,47 @@ class Base:
     FORCE_HTTPS = False
     DEMO_PASSWORD = "masques2020"
 
+    def _read_mail_delivery(self, env):
+        """Read the outbox's timings: batches, retries with backoff, dead letters, sweep, digest."""
+        self.MAIL_TIMEOUT_SECONDS = float(env.get("MAIL_TIMEOUT_SECONDS", "30"))
+        self.MAIL_BATCH_SIZE = int(env.get("MAIL_BATCH_SIZE", "50"))
+        self.MAIL_MAX_ATTEMPTS = int(env.get("MAIL_MAX_ATTEMPTS", "8"))
+        self.MAIL_RETRY_BASE_SECONDS = float(env.get("MAIL_RETRY_BASE_SECONDS", "30"))
+        # Every countdown stays under the broker's visibility timeout, or Redis would deliver it twice.
+        self.MAIL_RETRY_MAX_SECONDS = float(env.get("MAIL_RETRY_MAX_SECONDS", "900"))
+        self.MAIL_VISIBILITY_TIMEOUT_SECONDS = int(env.get("MAIL_VISIBILITY_TIMEOUT_SECONDS", "3600"))
+        # A row claimed longer ago than this belongs to a dead worker: the sweep releases it.
+        self.MAIL_CLAIM_TIMEOUT_SECONDS = float(env.get("MAIL_CLAIM_TIMEOUT_SECONDS", "300"))
+        self.MAIL_SWEEP_SECONDS = float(env.get("MAIL_SWEEP_SECONDS", "60"))
+        # Rows younger than this still have their own task in the queue.
+        self.MAIL_SWEEP_GRACE_SECONDS = float(env.get("MAIL_SWEEP_GRACE_SECONDS", "120"))
+        self.MAIL_DIGEST_HOUR = int(env.get("MAIL_DIGEST_HOUR", "7"))
+        self.MAIL_UNSUBSCRIBE_MAX_AGE = int(timedelta(days=365).total_seconds())
+
     def _celery_settings(self):
         """Build Celery settings: Redis when REDIS_URL is set, otherwise eager in-process tasks."""
         settings = {
             "task_ignore_result": False,
-            "imports": ("workers.tasks.system",),
+            "imports": ("workers.tasks.system", "workers.tasks.mail"),
+            "beat_schedule": {
+                "mail-sweep": {"task": "mail.sweep", "schedule": timedelta(seconds=self.MAIL_SWEEP_SECONDS)},
+                "mail-digest": {"task": "mail.digest", "schedule": crontab(hour=self.MAIL_DIGEST_HOUR, minute=0)},
+            },
             "task_acks_late": True,
             "worker_prefetch_multiplier": 1,
             "broker_connection_retry_on_startup": True,
+            # Keep reconnecting for ever when Redis goes away, and give unacked work back on the way.
+            "broker_connection_retry": True,
+            "broker_connection_max_retries": None,
+            "worker_cancel_long_running_tasks_on_connection_loss": True,
+            "broker_transport_options": {
+                "visibility_timeout": self.MAIL_VISIBILITY_TIMEOUT_SECONDS,
+                "socket_keepalive": True,
+                "health_check_interval": 10,
+            },
+            "result_backend_transport_options": {"socket_keepalive": True, "health_check_interval": 10},
+            # A web request publishing while Redis is down gives up quickly; the mail sweep catches up.
+            "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
             "timezone": "Europe/Paris",
             "enable_utc": True,
         }

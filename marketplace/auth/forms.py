@@ -106,3 +106,18 @@ class ResetPasswordForm(PasswordFields, FlaskForm):
 
 class AcceptInvitationForm(PasswordFields, FlaskForm):
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=120)])
+
+
+class MailPreferencesForm(FlaskForm):
+    """For each topic of non-essential mail: right away, in a daily digest, or never."""
+
+    @classmethod
+    def for_topics(cls, topics, delivery_labels, topic_labels):
+        """Build the form class with one choice per topic."""
+        fields = {
+            str(topic): SelectField(
+                _l(topic_labels[topic]), choices=[SelectChoice(str(d), _l(label)) for d, label in delivery_labels.items()]
+            )
+            for topic in topics
+        }
+        return type("MailPreferencesForm", (cls,), fields)

@@ -7,7 +7,7 @@ from ..domain.geography import is_in_region, regions
 from ..domain.organisations import AuthorityType, OrganisationKind, normalise_siret
 from ..domain.roles import Role, member_role_for
 from ..extensions import db
-from ..mail import send_templated_email
+from ..mail import notify
 from ..models import Invitation, Organisation, User
 from ..models.base import utcnow
 from .tokens import make_token, read_token
@@ -61,16 +61,22 @@ def register_organisation(data, locale="fr"):
     )
     owner.set_password(data["password"])
     db.session.add_all([organisation, owner])
+    db.session.flush()
+    _mail_confirmation_link(owner)
     db.session.commit()
-    send_confirmation_email(owner)
     return owner
+
+
+def _mail_confirmation_link(user):
+    token = make_token("confirm", {"user": user.id, "email": user.email})
+    link = url_for("auth.confirm_email", token=token, _external=True)
+    notify(user, "confirm_email", user=user, link=link)
 
 
 def send_confirmation_email(user):
     """Mail the user a signed link that confirms their address."""
-    token = make_token("confirm", {"user": user.id, "email": user.email})
-    link = url_for("auth.confirm_email", token=token, _external=True)
-    send_templated_email(user.email, "confirm_email", user.locale, user=user, link=link)
+    _mail_confirmation_link(user)
+    db.session.commit()
 
 
 def confirm_email(token):
@@ -105,7 +111,8 @@ def request_password_reset(email):
     # The hash fragment makes the link single-use: it stops matching once the password changes.
     token = make_token("reset", {"user": user.id, "pw": user.password_hash[-16:]})
     link = url_for("auth.reset_password", token=token, _external=True)
-    send_templated_email(user.email, "reset_password", user.locale, user=user, link=link)
+    notify(user, "reset_password", user=user, link=link)
+    db.session.commit()
 
 
 def reset_password(token, new_password):
@@ -128,10 +135,10 @@ def invite_colleague(owner, email):
     _ensure_email_free(email)
     invitation = Invitation(organisation=owner.organisation, email=email.strip().lower(), invited_by=owner)
     db.session.add(invitation)
-    db.session.commit()
+    db.session.flush()
     token = make_token("invite", {"invitation": invitation.id})
     link = url_for("auth.accept_invitation", token=token, _external=True)
-    send_templated_email(
+    notify(
         invitation.email,
         "invitation",
         owner.locale,
@@ -139,6 +146,7 @@ def invite_colleague(owner, email):
         link=link,
         subject_params={"organisation": owner.organisation.name},
     )
+    db.session.commit()
     return invitation
 
 

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.smtp import SmtpServer
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class CeleryWorker:
     """A `celery worker` process on the test's database and Redis, killable on purpose."""
 
-    def __init__(self, database_url, redis_url, tmp_path, extra_env=None):
+    def __init__(self, database_url, redis_url, tmp_path, extra_env=None, beat=False):
+        self.beat = tmp_path / f"beat-{uuid.uuid4().hex[:6]}" if beat else None
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.env = {
             **os.environ,
@@ -32,6 +35,8 @@ class CeleryWorker:
             sys.executable, "-m", "celery", "-A", "workers.worker", "worker", "--pool", "solo",
             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", self.name,
         ]
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.beat)]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
         return self
 
@@ -54,8 +59,8 @@ def start_worker(postgres_url, redis_url, tmp_path):
     """Start real Celery workers; every one started is stopped after the test."""
     workers = []
 
-    def start(redis=None, **extra_env):
-        worker = CeleryWorker(postgres_url, redis or redis_url, tmp_path, extra_env).start()
+    def start(redis=None, beat=False, **extra_env):
+        worker = CeleryWorker(postgres_url, redis or redis_url, tmp_path, extra_env, beat).start()
         workers.append(worker)
         return worker
 
@@ -67,3 +72,11 @@ def start_worker(postgres_url, redis_url, tmp_path):
 @pytest.fixture
 def celery_worker(start_worker):
     return start_worker()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port, recording what it accepts."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -1,0 +1,92 @@
+"""The catalogue of mail events, the topics users may mute or batch, and the retry schedule."""
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import N_
+
+
+class Topic(StrEnum):
+    """Non-essential mails, grouped so a user chooses per group."""
+
+    MODERATION = "moderation"
+    PROPOSALS = "proposals"
+    POOLS = "pools"
+
+
+TOPIC_LABELS = {
+    Topic.MODERATION: N_("Decisions on my certifications and offers"),
+    Topic.PROPOSALS: N_("News of my proposals (accepted, declined, expired)"),
+    Topic.POOLS: N_("News of the pooled purchases I joined"),
+}
+
+
+class Delivery(StrEnum):
+    """How a user wants the mails of one topic."""
+
+    IMMEDIATE = "immediate"
+    DIGEST = "digest"
+    OFF = "off"
+
+
+DELIVERY_LABELS = {
+    Delivery.IMMEDIATE: N_("Right away"),
+    Delivery.DIGEST: N_("In a daily digest"),
+    Delivery.OFF: N_("Never"),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One kind of mail: its template (emails/<name>.txt and .html), subject, and topic if non-essential."""
+
+    name: str
+    subject: str
+    topic: Topic | None = None
+
+    @property
+    def is_essential(self):
+        return self.topic is None
+
+
+# Essential mails (accounts, actions with a deadline, contracts) have no topic and cannot be muted.
+EVENTS = {
+    event.name: event
+    for event in (
+        Event("confirm_email", N_("Confirm your email address")),
+        Event("reset_password", N_("Reset your password")),
+        Event("invitation", N_("You are invited to join %(organisation)s")),
+        Event("certification_decision", N_("Decision on your %(category)s certification"), Topic.MODERATION),
+        Event("offer_decision", N_("Decision on your offer of %(category)s masks"), Topic.MODERATION),
+        Event("proposal_new", N_("New proposal: %(quantity)s %(category)s masks")),
+        Event("proposal_accepted", N_("Your proposal of %(category)s masks was accepted"), Topic.PROPOSALS),
+        Event("proposal_declined", N_("Your proposal of %(category)s masks was declined"), Topic.PROPOSALS),
+        Event("proposal_expired", N_("A proposal of %(category)s masks expired"), Topic.PROPOSALS),
+        Event("order_confirmed", N_("Order confirmed: %(quantity)s %(category)s masks")),
+        Event(
+            "pool_submitted", N_("The pooled purchase of %(category)s masks you joined is submitted"), Topic.POOLS
+        ),
+        Event("pool_matched", N_("Your share of the pooled purchase of %(category)s masks"), Topic.POOLS),
+        Event("digest", N_("Your daily digest from the mask marketplace")),
+    )
+}
+
+
+class Status(StrEnum):
+    """Where a notification is in the outbox."""
+
+    PENDING = "pending"  # waiting to be sent, now or at next_attempt_at
+    SENDING = "sending"  # claimed by a worker
+    SENT = "sent"
+    DEAD = "dead"  # gave up; an administrator may retry
+    HELD = "held"  # waiting for the recipient's daily digest
+    DIGESTED = "digested"  # went out inside a digest
+
+
+def retry_delay(attempts, base_seconds, max_seconds):
+    """Return how long to wait before the next try after `attempts` failed ones (exponential, capped)."""
+    return min(max_seconds, base_seconds * 2 ** max(attempts - 1, 0))
+
+
+def is_permanent_smtp_code(code):
+    """Tell whether an SMTP reply code refuses for good (5xx) rather than for now (4xx)."""
+    return code is not None and 500 <= code < 600

@@ -1,0 +1,99 @@
+"""A real SMTP server (aiosmtpd) in a thread, recording every message it accepts."""
+import asyncio
+import email
+import threading
+import time
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+from tests.support.servers import free_port
+
+
+@dataclass(frozen=True)
+class Received:
+    message_id: str
+    recipients: tuple
+    message: EmailMessage
+
+    @property
+    def to(self):
+        return self.message["To"]
+
+    @property
+    def subject(self):
+        return self.message["Subject"]
+
+    @property
+    def text(self):
+        return self.message.get_body(("plain",)).get_content()
+
+
+class RecordingHandler:
+    """Accept and record every message, or refuse (451) while told to, or slowly when told to."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.received = []
+        self.refused = 0
+        self.refuse_until = 0.0
+        self.delay = 0.0
+
+    async def handle_DATA(self, server, session, envelope):
+        if time.monotonic() < self.refuse_until:
+            with self.lock:
+                self.refused += 1
+            return "451 4.3.0 Try again later"
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            self.received.append(Received(message["Message-ID"], tuple(envelope.rcpt_tos), message))
+        return "250 2.0.0 OK"
+
+
+class SmtpServer:
+    """Start with .start(); read .received, .message_ids(); make it refuse with .refuse_for(seconds)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.handler = RecordingHandler()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    @property
+    def received(self):
+        with self.handler.lock:
+            return list(self.handler.received)
+
+    def message_ids(self):
+        return [r.message_id for r in self.received]
+
+    def refuse_for(self, seconds):
+        self.handler.refuse_until = time.monotonic() + seconds
+
+    def slow_down(self, seconds_per_message):
+        self.handler.delay = seconds_per_message
+
+    def wait_for(self, predicate, timeout=60, interval=0.1):
+        """Wait until predicate(received) is true; return the received messages."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            received = self.received
+            if predicate(received):
+                return received
+            time.sleep(interval)
+        raise TimeoutError(f"SMTP server got {len(self.received)} messages; condition not met")
+
+    def wait_for_ids(self, expected_ids, timeout=60):
+        """Wait until every Message-ID in expected_ids arrived; return the received messages."""
+        expected = set(expected_ids)
+        return self.wait_for(lambda received: expected <= {r.message_id for r in received}, timeout)
