@@ -1,4 +1,5 @@
 """Settings for each environment, read from the environment when the app is created."""
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -34,6 +35,9 @@ class Base:
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
         self.CELERY = self._celery_settings()
+        # Quota policy (a name in marketplace.domain.quotas.POLICIES) per channel and buyer kind, as JSON,
+        # e.g. {"pool": {"company": "retail_2020"}}; none by default.
+        self.BUYER_QUOTAS = {"demand": {}, "pool": {}} | json.loads(env.get("BUYER_QUOTAS") or "{}")
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "fr"
@@ -51,6 +55,8 @@ class Base:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     FORCE_HTTPS = False
     DEMO_PASSWORD = "masques2020"
+    # Orders "of the order of 50,000 units" (DOMAIN.md §1): the smallest demand, and the lot a pool must reach.
+    MIN_ORDER_VOLUME = 50_000
 
     def _read_mail_delivery(self, env):
         """Read the outbox's timings: batches, retries with backoff, dead letters, sweep, digest."""
@@ -73,8 +79,9 @@ class Base:
         """Build Celery settings: Redis when REDIS_URL is set, otherwise eager in-process tasks."""
         settings = {
             "task_ignore_result": False,
-            "imports": ("workers.tasks.system", "workers.tasks.mail"),
+            "imports": ("workers.tasks.system", "workers.tasks.demands", "workers.tasks.mail"),
             "beat_schedule": {
+                "expire-demands": {"task": "demands.expire_overdue", "schedule": timedelta(hours=1)},
                 "mail-sweep": {"task": "mail.sweep", "schedule": timedelta(seconds=self.MAIL_SWEEP_SECONDS)},
                 "mail-digest": {"task": "mail.digest", "schedule": crontab(hour=self.MAIL_DIGEST_HOUR, minute=0)},
             },

@@ -5,6 +5,8 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .domain.geography import regions
+from .domain.organisations import OrganisationKind
+from .domain.pools import PoolKind
 from .domain.roles import Role
 
 
@@ -50,6 +52,23 @@ def ensure_region(region_code):
 def ensure_member_of(organisation_id):
     """Abort with 404 unless the current user belongs to the organisation (ids are not revealed)."""
     if not can_act_for(current_user, organisation_id):
+        abort(404)
+
+
+def can_see_pool(user, pool, by_link=False):
+    """Tell whether user's organisation runs a pool, joined it, or may join it (sector pools, or by link)."""
+    organisation = user.organisation
+    if organisation is None:
+        return False
+    if pool.organisation_id == organisation.id or pool.membership_of(organisation.id) is not None:
+        return True
+    joinable = pool.is_open and organisation.kind == OrganisationKind.COMPANY
+    return joinable and (by_link or pool.kind == PoolKind.SECTOR)
+
+
+def ensure_can_see_pool(pool, by_link=False):
+    """Abort with 404 unless the current user may see the pool (ids are not revealed)."""
+    if pool is None or not can_see_pool(current_user, pool, by_link):
         abort(404)
 
 

@@ -1,7 +1,7 @@
 """Filters and globals the templates share."""
 from decimal import Decimal
 
-from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 from .domain.geography import departements, region_name, regions
 
@@ -14,6 +14,8 @@ def money(cents):
 def register(app):
     app.jinja_env.filters["region_name"] = region_name
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["local_date"] = lambda value: format_date(value, "long") if value else ""
     # format_datetime converts UTC to BABEL_DEFAULT_TIMEZONE (Europe/Paris).
     app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, "medium") if value else ""
 

@@ -1,13 +1,27 @@
 """Small pieces every blueprint's views share."""
+from datetime import date
 from urllib.parse import urlsplit
 
-from flask_babel import get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
+
+
+def _shown(value):
+    if isinstance(value, date):
+        return format_date(value, "long")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return format_decimal(value)
+    return value
+
+
+def domain_message(error):
+    """Translate a refused action's message, with its dates and figures written for the reader."""
+    return _(error.message, **{key: _shown(value) for key, value in error.params.items()})
 
 
 def apply_domain_error(form, error):
     """Show a refused action's message on the field it concerns, or on the whole form."""
-    message = _(error.message, **error.params)
+    message = domain_message(error)
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, message]

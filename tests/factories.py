@@ -1,4 +1,6 @@
 """factory_boy factories for the models."""
+from datetime import date, timedelta
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
@@ -7,7 +9,7 @@ from marketplace.demo import make_siret
 from marketplace.domain.organisations import OrganisationKind
 from marketplace.domain.roles import Role
 from marketplace.extensions import db
-from marketplace.models import Organisation, User
+from marketplace.models import Demand, Organisation, Pool, PoolMembership, User
 from marketplace.models.base import utcnow
 from tests.conftest import PASSWORD
 
@@ -70,3 +72,62 @@ def _hash(password):
     if password not in _hashes:
         _hashes[password] = generate_password_hash(password)
     return _hashes[password]
+
+
+# --- buyers: demands and pooled purchases --------------------------------------------------
+
+class SectorReferentFactory(UserFactory):
+    organisation = factory.SubFactory(
+        OrganisationFactory, kind=OrganisationKind.SECTOR_REFERENT, sector="Bois", headcount=12
+    )
+
+
+class DemandFactory(BaseFactory):
+    class Meta:
+        model = Demand
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..organisation"))
+    category = "FFP2"
+    accepted_substitutes = factory.LazyFunction(list)
+    quantity = 50_000
+    matched_quantity = 0
+    matched_total_cents = 0
+    region_code = "53"
+    departement_code = "35"
+    max_unit_price_cents = 90
+    needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    public_facing = False
+    priority_rank = 3
+    contact_name = "Claire Martin"
+    contact_email = "claire@example.fr"
+    status = "open"
+
+
+class PoolFactory(BaseFactory):
+    class Meta:
+        model = Pool
+
+    kind = "sector"
+    organisation = factory.SubFactory(
+        OrganisationFactory, kind=OrganisationKind.SECTOR_REFERENT, sector="Bois", headcount=12
+    )
+    created_by_id = factory.LazyAttribute(lambda o: UserFactory(organisation=o.organisation).id)
+    sector = factory.LazyAttribute(lambda o: o.organisation.sector)
+    join_code = factory.Sequence(lambda n: f"join-code-{n:04d}")
+    category = "UNS1"
+    region_code = "53"
+    departement_code = "35"
+    max_unit_price_cents = 60
+    needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    status = "open"
+
+
+class PoolMembershipFactory(BaseFactory):
+    class Meta:
+        model = PoolMembership
+
+    pool = factory.SubFactory(PoolFactory)
+    organisation = factory.SubFactory(OrganisationFactory, headcount=40)
+    user = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..organisation"))
+    quantity = 1_000

@@ -1,17 +1,14 @@
-"""Two min-cost-flow solves that reach the lexicographic optimum exactly, with small costs.
+"""Max flows, then one min-cost flow: the exact lexicographic optimum, with small int64 costs.
 
-Why two solves, and why it is exact (all flows integral, all costs int64):
+Why two stages, and why they are exact (all flows integral, all costs int64):
 
-Stage 1 — priority classes. Add arcs class node -> sink of cost -w_k, with w_k = m - k + 1 for
-the k-th of the m classes present (class 1 weighs most, every weight >= 1), and a free bypass
-source -> sink, the source supplying every offered unit. Take f optimal and g any feasible flow.
-g - f is a circulation of f's residual graph and splits into simple residual cycles. A simple
-cycle passes the sink at most once, so it changes the per-class units by e_a - e_b, +e_a or -e_b
-(a unit moved from class b to class a, added to a, or removed from b). The lexicographic order is
-compatible with addition, so if g served the classes lexicographically better than f, one of those
-cycles would too: e_a - e_b with a before b, or +e_a. Such a cycle costs -(w_a - w_b) <= -1 or
--w_a <= -1: a negative residual cycle, impossible at an optimum. So f's per-class units t_k are
-the lexicographic optimum. Costs are at most m per unit: total |cost| <= m × units.
+Stage 1 — priority classes, by max flows. The vectors of units a feasible flow delivers to the
+demand groups form a polymatroid whose rank of a set A is the max flow into A (Megiddo, "Optimal
+flows in networks with multiple sources and sinks", Math. Programming 7, 1974). Hence one flow
+reaches, for every k at once, X_k = max flow into the demands of classes 1..k, and no flow does
+better on any X_k: the lexicographic optimum serves t_k = X_k - X_{k-1} units to class k. We get
+each X_k from one max flow with only classes 1..k wired to the sink (fast push-relabel, no costs).
+The property tests also check t_k against an independent integer program.
 
 Stage 2 — own region, then price, the t_k fixed. Each class node now demands exactly t_k and the
 source supplies their sum: every feasible flow keeps level 1 optimal. Costs: +price on the source
@@ -29,7 +26,7 @@ Level 4 (ties): the network is built from canonically ordered groups and OR-Tool
 deterministic, so the same data gives the same flow whatever order it was read in.
 """
 import numpy as np
-from ortools.graph.python import min_cost_flow
+from ortools.graph.python import max_flow, min_cost_flow
 
 from .network import SINK, SOURCE
 
@@ -52,19 +49,19 @@ def _solve(solver):
 
 def class_optimum(network):
     """Return the lexicographically best units per priority class (stage 1)."""
-    solver = _solver_with(network, np.zeros(len(network.tails), dtype=np.int64))
+    served, reached = {}, 0
     ranks = sorted(network.class_nodes)
-    weight_arcs = {
-        rank: solver.add_arc_with_capacity_and_unit_cost(
-            network.class_nodes[rank], SINK, network.unbounded, -(len(ranks) - k))
-        for k, rank in enumerate(ranks)
-    }
-    solver.add_arc_with_capacity_and_unit_cost(SOURCE, SINK, network.unbounded, 0)
-    offered = int(network.capacities[network.offer_arcs].sum()) if network.offer_arcs else 0
-    solver.set_node_supply(SOURCE, offered)
-    solver.set_node_supply(SINK, -offered)
-    _solve(solver)
-    return {rank: int(solver.flow(arc)) for rank, arc in weight_arcs.items()}
+    for k, rank in enumerate(ranks):
+        solver = max_flow.SimpleMaxFlow()
+        solver.add_arcs_with_capacity(network.tails, network.heads, network.capacities)
+        for wired in ranks[:k + 1]:
+            solver.add_arc_with_capacity(network.class_nodes[wired], SINK, network.unbounded)
+        status = solver.solve(SOURCE, SINK)
+        if status != solver.OPTIMAL:
+            raise SolverError(f"max flow ended with status {status}")
+        served[rank] = solver.optimal_flow() - reached
+        reached += served[rank]
+    return served
 
 
 def best_flow(network, served_by_class):

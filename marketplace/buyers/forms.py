@@ -1,0 +1,110 @@
+"""Forms for demands and pooled purchases."""
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, DecimalField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..auth.forms import choices, departement_choices, region_choices
+from ..domain.masks import CATEGORIES
+from ..domain.substitutes import SUBSTITUTES
+
+WHOLE_NUMBER = _l("Enter a whole number.")
+
+
+def category_choices(placeholder=None):
+    """Return the mask categories as choices."""
+    return choices(((str(c), rule.label) for c, rule in CATEGORIES.items()), placeholder)
+
+
+def substitute_choices():
+    """Return every category that can stand in for another, as checkboxes."""
+    offered = {c for subs in SUBSTITUTES.values() for c in subs}
+    return choices((str(c), rule.label) for c, rule in CATEGORIES.items() if c in offered)
+
+
+def whole_cents(form, field):
+    if field.data is not None and field.data * 100 != int(field.data * 100):
+        raise ValidationError(_l("Give the price in euros and cents, e.g. 0.84."))
+
+
+class PlaceAndPriceFields:
+    category = SelectField(_l("Mask category"), validators=[DataRequired()])
+    region_code = SelectField(_l("Delivery region"), validators=[DataRequired()])
+    departement_code = SelectField(_l("Delivery département"), validators=[DataRequired()])
+    max_unit_price = DecimalField(
+        _l("Price ceiling per unit, excl. tax (€)"),
+        places=2,
+        validators=[DataRequired(message=_l("Enter a price, e.g. 0.84.")), NumberRange(min=Decimal("0.01")), whole_cents],
+    )
+    needed_by = DateField(_l("Date needed"), validators=[DataRequired(message=_l("Enter a date."))])
+
+    def _fill_choices(self):
+        self.category.choices = category_choices(_l("Choose a category"))
+        self.region_code.choices = region_choices()
+        self.departement_code.choices = departement_choices()
+
+    def place_and_price(self):
+        """Return the fields the services expect, the price in cents."""
+        return {
+            "category": self.category.data,
+            "region_code": self.region_code.data,
+            "departement_code": self.departement_code.data,
+            "max_unit_price_cents": int(self.max_unit_price.data * 100),
+            "needed_by": self.needed_by.data,
+        }
+
+
+class DemandForm(PlaceAndPriceFields, FlaskForm):
+    accepted_substitutes = SelectMultipleField(
+        _l("Substitutes you accept"),
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validators=[Optional()],
+        description=_l("Only masks that protect at least as well as the one you ask for, e.g. FFP3 for FFP2, UNS1 for UNS2."),
+    )
+    quantity = IntegerField(
+        _l("Quantity (units)"),
+        validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
+        render_kw={"list": "lots", "inputmode": "numeric"},
+    )
+    public_facing = BooleanField(_l("These masks are for staff in contact with the public"))
+    contact_name = StringField(_l("Contact name"), validators=[DataRequired(), Length(max=120)])
+    contact_email = EmailField(_l("Contact email"), validators=[DataRequired(), Email(), Length(max=254)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._fill_choices()
+        self.accepted_substitutes.choices = substitute_choices()
+
+    def demand_data(self):
+        """Return the demand as the services expect it."""
+        return self.place_and_price() | {
+            "accepted_substitutes": self.accepted_substitutes.data or [],
+            "quantity": self.quantity.data,
+            "public_facing": self.public_facing.data,
+            "contact_name": self.contact_name.data.strip(),
+            "contact_email": self.contact_email.data.strip().lower(),
+            "contact_phone": (self.contact_phone.data or "").strip() or None,
+        }
+
+
+class PoolForm(PlaceAndPriceFields, FlaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._fill_choices()
+
+
+class JoinPoolForm(FlaskForm):
+    quantity = IntegerField(
+        _l("Your quantity (units)"),
+        validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
+    )
+    in_sector = BooleanField(_l("My company is an SME of this sector"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button and its CSRF token."""

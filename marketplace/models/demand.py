@@ -1,0 +1,83 @@
+"""A buyer's demand: a category, a quantity, where and when, and how much of it is matched."""
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..domain.masks import category_label
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class DemandStatus(StrEnum):
+    OPEN = "open"
+    PARTIALLY_MATCHED = "partially_matched"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+LIVE_STATUSES = (DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)
+
+
+class Demand(db.Model):
+    __tablename__ = "demand"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("matched_quantity >= 0", name="matched_quantity_not_negative"),
+        CheckConstraint("matched_quantity <= quantity", name="matched_within_quantity"),
+        CheckConstraint("matched_total_cents >= 0", name="matched_total_not_negative"),
+        CheckConstraint("max_unit_price_cents > 0", name="max_unit_price_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    category: Mapped[str] = mapped_column(String(16), index=True)
+    accepted_substitutes: Mapped[list] = mapped_column(JSON, default=list)
+    quantity: Mapped[int] = mapped_column(Integer)
+    matched_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    # What the matched units cost in all, excluding tax: the base of pool members' shares.
+    matched_total_cents: Mapped[int] = mapped_column(Integer, default=0)
+    region_code: Mapped[str] = mapped_column(String(3), index=True)
+    departement_code: Mapped[str] = mapped_column(String(3))
+    max_unit_price_cents: Mapped[int] = mapped_column(Integer)
+    needed_by: Mapped[date] = mapped_column(Date)
+    public_facing: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority_rank: Mapped[int] = mapped_column(Integer, index=True)
+    contact_name: Mapped[str] = mapped_column(String(120))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    status: Mapped[str] = mapped_column(String(24), default=DemandStatus.OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation = relationship("Organisation")
+    created_by = relationship("User")
+    pool = relationship("Pool", back_populates="demand", uselist=False)
+
+    @property
+    def remaining_quantity(self):
+        return self.quantity - self.matched_quantity
+
+    @property
+    def is_live(self):
+        return self.status in LIVE_STATUSES
+
+    @property
+    def has_live_proposals(self):
+        # Proposals arrive with matching (issue 6), which answers this from its own table.
+        return False
+
+    @property
+    def can_be_edited(self):
+        return self.status == DemandStatus.OPEN and not self.has_live_proposals
+
+    @property
+    def category_label(self):
+        return category_label(self.category)
+
+    def __repr__(self):
+        return f"<Demand {self.id} {self.category} {self.quantity}>"

@@ -1,0 +1,177 @@
+"""Post, edit, cancel and expire demands; record what matching served."""
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.geography import is_in_region
+from ..domain.priority import priority_rank
+from ..domain.quotas import Channel, check_quota, policy_for
+from ..domain.substitutes import check_substitutes
+from ..extensions import db
+from ..models import Demand
+from ..models.base import utcnow
+from ..models.demand import DemandStatus
+from .audit import record_decision
+
+PAGE_SIZE = 20
+EDITABLE_FIELDS = (
+    "category", "accepted_substitutes", "quantity", "region_code", "departement_code", "max_unit_price_cents",
+    "needed_by", "public_facing", "contact_name", "contact_email", "contact_phone",
+)
+
+
+def local_today():
+    """Return today's date where the marketplace runs (Europe/Paris)."""
+    return datetime.now(_zone()).date()
+
+
+def _zone():
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def period_start_utc(day):
+    """Return the UTC instant a local day starts at."""
+    return datetime.combine(day, time.min, _zone())
+
+
+def ensure_quota(channel, organisation, asking, already_asked_since):
+    """Refuse asking more than the organisation's quota on channel allows; already_asked_since(t) sums the rest."""
+    policy = policy_for(current_app.config["BUYER_QUOTAS"], channel, organisation.kind)
+    if policy is None:
+        return
+    start, renews_on = policy.period_of(local_today())
+    check_quota(policy, organisation.headcount, already_asked_since(period_start_utc(start)), asking, renews_on)
+
+
+def check_place_and_date(data):
+    """Refuse a département outside the region, a price of nothing, or a date already past."""
+    if not is_in_region(data["departement_code"], data["region_code"]):
+        raise DomainError(N_("This département is not in the chosen region."), field="departement_code")
+    if data["max_unit_price_cents"] <= 0:
+        raise DomainError(N_("The price ceiling must be more than zero."), field="max_unit_price")
+    if data["needed_by"] < local_today():
+        raise DomainError(N_("The date needed cannot be in the past."), field="needed_by")
+
+
+def _check(organisation, data, demand_id=None):
+    minimum = current_app.config["MIN_ORDER_VOLUME"]
+    if data["quantity"] < minimum:
+        raise DomainError(
+            N_("A demand is at least %(minimum)s units. Smaller needs go through a pooled purchase of your sector."),
+            field="quantity", minimum=minimum,
+        )
+    check_place_and_date(data)
+    data["accepted_substitutes"] = [str(c) for c in check_substitutes(data["category"], data["accepted_substitutes"])]
+
+    def asked_since(start):
+        query = select(func.coalesce(func.sum(Demand.quantity), 0)).where(
+            Demand.organisation_id == organisation.id,
+            Demand.status != DemandStatus.CANCELLED,
+            Demand.created_at >= start,
+        )
+        if demand_id is not None:
+            query = query.where(Demand.id != demand_id)
+        return db.session.scalar(query)
+
+    ensure_quota(Channel.DEMAND, organisation, data["quantity"], asked_since)
+
+
+def _snapshot(demand):
+    return {name: getattr(demand, name) for name in EDITABLE_FIELDS} | {"status": demand.status}
+
+
+def _jsonable(snapshot):
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in snapshot.items()}
+
+
+def post_demand(user, data):
+    """Post a demand for the user's organisation; return it."""
+    organisation = user.organisation
+    data = dict(data)
+    _check(organisation, data)
+    demand = Demand(organisation=organisation, created_by=user, status=DemandStatus.OPEN,
+                    matched_quantity=0, matched_total_cents=0, **{k: data[k] for k in EDITABLE_FIELDS})
+    demand.priority_rank = priority_rank(organisation.kind, demand.category, demand.public_facing)
+    db.session.add(demand)
+    db.session.flush()
+    record_decision(user, "demand.posted", demand, after=_jsonable(_snapshot(demand)))
+    db.session.commit()
+    return demand
+
+
+def update_demand(user, demand, data):
+    """Change an open demand; refuse once proposals or orders are under way."""
+    if demand.has_live_proposals:
+        raise DomainError(
+            N_("This demand has proposals under way: answer them, or cancel the demand and post a new one."),
+            ErrorCode.CONFLICT,
+        )
+    if not demand.can_be_edited:
+        raise DomainError(
+            N_("Only an open demand can be changed; this one already has orders, or is closed."), ErrorCode.CONFLICT
+        )
+    data = dict(data)
+    _check(demand.organisation, data, demand_id=demand.id)
+    before = _jsonable(_snapshot(demand))
+    for name in EDITABLE_FIELDS:
+        setattr(demand, name, data[name])
+    demand.priority_rank = priority_rank(demand.organisation.kind, demand.category, demand.public_facing)
+    demand.updated_at = utcnow()
+    record_decision(user, "demand.updated", demand, before=before, after=_jsonable(_snapshot(demand)))
+    db.session.commit()
+    return demand
+
+
+def cancel_demand(user, demand):
+    """Cancel what is left of a live demand."""
+    if not demand.is_live:
+        raise DomainError(N_("This demand is already closed."), ErrorCode.CONFLICT)
+    before = demand.status
+    demand.status = DemandStatus.CANCELLED
+    demand.closed_at = utcnow()
+    record_decision(user, "demand.cancelled", demand, before={"status": before}, after={"status": demand.status})
+    db.session.commit()
+    return demand
+
+
+def record_match(demand, units, total_cents):
+    """Add units bought for total_cents to a live demand and move its status on; the caller commits."""
+    if not demand.is_live or units <= 0 or units > demand.remaining_quantity or total_cents < 0:
+        raise DomainError(N_("This demand cannot take %(units)s more units."), ErrorCode.CONFLICT, units=units)
+    demand.matched_quantity += units
+    demand.matched_total_cents += total_cents
+    fulfilled = demand.matched_quantity == demand.quantity
+    demand.status = DemandStatus.FULFILLED if fulfilled else DemandStatus.PARTIALLY_MATCHED
+    if fulfilled:
+        demand.closed_at = utcnow()
+    return demand
+
+
+def expire_overdue_demands(today=None):
+    """Close live demands whose date needed has passed; return how many expired."""
+    today = today or local_today()
+    overdue = db.session.scalars(
+        select(Demand).where(Demand.status.in_((DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)),
+                             Demand.needed_by < today)
+    ).all()
+    for demand in overdue:
+        demand.status = DemandStatus.EXPIRED
+        demand.closed_at = utcnow()
+        record_decision(None, "demand.expired", demand, after={"status": demand.status})
+    db.session.commit()
+    return len(overdue)
+
+
+def get_demand(demand_id):
+    """Return a demand by id, or None."""
+    return db.session.get(Demand, demand_id)
+
+
+def organisation_demands_page(organisation_id, page=1):
+    """Return one page of an organisation's demands, newest first."""
+    query = (select(Demand).where(Demand.organisation_id == organisation_id)
+             .order_by(Demand.created_at.desc(), Demand.id.desc()))
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
