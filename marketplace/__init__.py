@@ -54,12 +54,14 @@ def register_blueprints(app):
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .producers import bp as producers_bp
     from .buyers import bp as buyers_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(producers_bp, url_prefix="/producers-area")
     app.register_blueprint(buyers_bp, url_prefix="/buyers")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 

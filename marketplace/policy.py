@@ -75,3 +75,11 @@ def ensure_can_see_pool(pool, by_link=False):
 admin_required = roles_required(Role.REGIONAL_ADMIN, Role.NATIONAL_ADMIN)
 producer_required = roles_required(Role.PRODUCER_MEMBER)
 buyer_required = roles_required(Role.BUYER_MEMBER)
+
+
+def ensure_document_access(organisation_id, region_code):
+    """Let an organisation's members and its region's administrators through; 403 for other admins, 404 for others."""
+    if current_user.is_admin:
+        ensure_region(region_code)
+    else:
+        ensure_member_of(organisation_id)

@@ -131,3 +131,61 @@ class PoolMembershipFactory(BaseFactory):
     organisation = factory.SubFactory(OrganisationFactory, headcount=40)
     user = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..organisation"))
     quantity = 1_000
+
+
+# --- producers: certifications and offers --------------------------------------------------
+
+from marketplace.domain.certifications import CertificationStatus, TestingBody  # noqa: E402
+from marketplace.domain.offers import OfferStatus  # noqa: E402
+from marketplace.models import Certification, Offer  # noqa: E402
+
+
+class CertificationFactory(BaseFactory):
+    """A verified FFP2 certification of a producer of Bretagne (53) unless told otherwise."""
+
+    class Meta:
+        model = Certification
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=OrganisationKind.PRODUCER)
+    region_code = factory.SelfAttribute("organisation.region_code")
+    category = "FFP2"
+    standard = "EN 149+A1:2009"
+    reusable = False
+    exhalation_valve = False
+    testing_body = TestingBody.NOTIFIED_BODY
+    testing_body_name = "Apave"
+    report_reference = factory.Sequence(lambda n: f"RE-2020-{n:04d}")
+    report_date = date(2020, 4, 10)
+    report_path = "reports/missing.pdf"
+    report_filename = "rapport.pdf"
+    report_size = 1000
+    status = CertificationStatus.VERIFIED
+    decided_at = factory.LazyFunction(utcnow)
+
+
+class OfferFactory(BaseFactory):
+    """An approved, listed offer of 100,000 FFP2 masks at 0,90 € HT, delivered in its region."""
+
+    class Meta:
+        model = Offer
+
+    certification = factory.SubFactory(CertificationFactory)
+    organisation = factory.SelfAttribute("certification.organisation")
+    region_code = factory.SelfAttribute("organisation.region_code")
+    category = factory.SelfAttribute("certification.category")
+    quantity = 100_000
+    allocated_quantity = 0
+    remaining_quantity = factory.LazyAttribute(lambda o: o.quantity - o.allocated_quantity)
+    unit_price_cents = 90
+    vat_rate_bp = 550
+    delivers_everywhere = False
+    available_from = date(2020, 5, 4)
+    status = OfferStatus.APPROVED
+    listed = factory.LazyAttribute(lambda o: o.status in ("approved", "partially_allocated") and o.remaining_quantity > 0)
+    submitted_at = factory.LazyFunction(utcnow)
+
+    @factory.post_generation
+    def regions(offer, create, codes, **kwargs):
+        offer.set_delivery_regions(None if offer.delivers_everywhere else codes or [offer.region_code])
+        if create:
+            db.session.commit()

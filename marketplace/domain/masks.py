@@ -87,3 +87,9 @@ def is_sanitary(category):
 def category_label(category):
     """Return the human name of a category."""
     return CATEGORIES[Category(category)].label
+
+
+def is_authorised_on(category, day):
+    """Tell whether masks of a category may be imported and used on a day (foreign equivalents expire)."""
+    valid_until = CATEGORIES[Category(category)].valid_until
+    return valid_until is None or day <= valid_until

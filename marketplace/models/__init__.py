@@ -1,9 +1,13 @@
 """Database models, one module per aggregate."""
 from .audit import AuditEntry
+from .certification import Certification
 from .demand import Demand
 from .notification import MailPreference, Notification
+from .offer import Offer, OfferRegion
 from .organisation import Organisation
 from .pool import Pool, PoolMembership
 from .user import Invitation, User
 
-__all__ = ["AuditEntry", "Demand", "Invitation", "MailPreference", "Notification", "Organisation", "Pool", "PoolMembership", "User"]
+__all__ = [
+    "AuditEntry", "Certification", "Demand", "Invitation", "MailPreference", "Notification", "Offer", "OfferRegion", "Organisation", "Pool", "PoolMembership", "User",
+]

@@ -1,8 +1,12 @@
-"""Pages anyone can see: home, the producers directory, the language switch."""
+"""Pages anyone can see: home, the certified producers directory, the catalogue, the language switch."""
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..domain.errors import DomainError
+from ..domain.offers import parse_price_cents
+from ..producers.forms import category_choices
 from ..services import accounts, directory
+from ..services.catalogue import DEFAULT_SORT, CatalogueQuery, catalogue_page
 from ..web import is_safe_redirect
 from . import bp
 
@@ -15,11 +19,40 @@ def home():
 
 @bp.get("/producers")
 def producers():
-    """List the producers and importers registered on the marketplace."""
+    """List the producers whose certifications are verified, like the ministry's published list."""
     page = request.args.get("page", 1, type=int)
     region = request.args.get("region") or None
-    pagination = directory.producers_page(page=page, region_code=region)
-    return render_template("public/producers.html", pagination=pagination, region=region)
+    category = request.args.get("category") or None
+    pagination, rows = directory.certified_producers_page(page=page, region_code=region, category=category)
+    return render_template(
+        "public/producers.html", pagination=pagination, rows=rows, region=region, category=category,
+        categories=category_choices(),
+    )
+
+
+@bp.get("/catalogue")
+def catalogue():
+    """List the approved offers: filter by category, region, quantity and price; sort; page through."""
+    args = request.args
+    query = CatalogueQuery(
+        category=args.get("category") or None,
+        region=args.get("region") or None,
+        min_quantity=args.get("min_quantity", type=int),
+        max_price_cents=_price_cents(args.get("max_price")),
+        sort=args.get("sort", DEFAULT_SORT),
+    )
+    page = catalogue_page(query, after=args.get("after"), before=args.get("before"))
+    return render_template(
+        "public/catalogue.html", page=page, query=query, max_price=args.get("max_price", ""),
+        categories=category_choices(),
+    )
+
+
+def _price_cents(raw):
+    try:
+        return parse_price_cents(raw) if raw else None
+    except DomainError:
+        return None
 
 
 @bp.post("/language/<code>")

@@ -28,16 +28,19 @@ def test_an_unknown_language_is_a_404(client):
     assert client.post("/language/de").status_code == 404
 
 
-def test_the_producers_directory_lists_producers_by_region(client):
-    from marketplace.domain.organisations import OrganisationKind
+def test_the_producers_directory_lists_certified_producers_by_region(client):
+    from tests.factories import CertificationFactory
 
-    OrganisationFactory(name="Filtres de Bretagne", kind=OrganisationKind.PRODUCER, region_code="53")
-    OrganisationFactory(name="Masques du Sud", kind=OrganisationKind.IMPORTER, region_code="76", departement_code="31")
-    OrganisationFactory(name="Acheteur", kind=OrganisationKind.COMPANY)
+    CertificationFactory(organisation__name="Filtres de Bretagne", organisation__kind="producer", organisation__region_code="53")
+    CertificationFactory(
+        organisation__name="Masques du Sud", organisation__kind="importer",
+        organisation__region_code="76", organisation__departement_code="31",
+    )
+    OrganisationFactory(name="Producteur sans certification", kind="producer")
 
     everything = client.get("/producers").get_data(as_text=True)
     assert "Filtres de Bretagne" in everything and "Masques du Sud" in everything
-    assert "Acheteur" not in everything
+    assert "Producteur sans certification" not in everything
     bretagne = client.get("/producers?region=53").get_data(as_text=True)
     assert "Masques du Sud" not in bretagne
 

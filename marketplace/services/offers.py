@@ -1,0 +1,233 @@
+"""Stock listings: create, edit, submit and withdraw (producers); approve and reject (administrators)."""
+from flask_babel import format_date
+from sqlalchemy import select
+
+from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.geography import regions
+from ..domain.masks import CATEGORIES, Category, category_label, is_authorised_on
+from ..domain.offers import LISTABLE, MODERATED_FIELDS, OfferStatus, status_after_allocation
+from ..domain.vat import vat_rate_bp
+from ..extensions import db
+from ..mail import notify
+from ..models import Offer
+from ..models.base import utcnow
+from ..policy import can_act_for, can_administer_region
+from .audit import record_decision
+from .certifications import verified_certification_for
+
+MAX_QUANTITY = 100_000_000
+
+
+class DeliveryScope:
+    OWN = "own"
+    SEVERAL = "several"
+    ALL = "all"
+
+
+def _delivery_regions(organisation, scope, codes):
+    if scope == DeliveryScope.ALL:
+        return None
+    if scope == DeliveryScope.OWN:
+        return [organisation.region_code]
+    unknown = [code for code in codes or [] if code not in regions()]
+    if not codes or unknown:
+        raise DomainError(N_("Choose at least one region to deliver to."), field="regions")
+    return sorted(set(codes))
+
+
+def offer_terms(organisation, data):
+    """Check what a producer typed for an offer and return the offer's fields."""
+    category = Category(data["category"])
+    certification = verified_certification_for(organisation.id, category)
+    if certification is None:
+        raise DomainError(
+            N_("You hold no verified certification for %(category)s masks."),
+            field="category", category=category_label(category),
+        )
+    quantity = data["quantity"]
+    if not 0 < quantity <= MAX_QUANTITY:
+        raise DomainError(N_("The quantity must be a whole number of units above zero."), field="quantity")
+    available_from, expires_on = data["available_from"], data.get("expires_on")
+    if expires_on is not None and expires_on < available_from:
+        raise DomainError(N_("The offer cannot expire before it is available."), field="expires_on")
+    if not is_authorised_on(category, available_from):
+        raise DomainError(
+            N_("%(category)s masks may only be imported and used until %(date)s."), field="available_from",
+            category=category_label(category), date=format_date(CATEGORIES[category].valid_until),
+        )
+    return {
+        "certification": certification,
+        "category": category,
+        "quantity": quantity,
+        "unit_price_cents": data["unit_price_cents"],
+        "vat_rate_bp": vat_rate_bp(category, certification.exhalation_valve, available_from),
+        "delivery_regions": _delivery_regions(organisation, data.get("delivery_scope"), data.get("regions")),
+        "available_from": available_from,
+        "expires_on": expires_on,
+    }
+
+
+def _ensure_seller(user):
+    if user.organisation is None or not user.organisation.is_seller:
+        raise DomainError(N_("Only producers and importers list offers."), ErrorCode.FORBIDDEN)
+
+
+def _ensure_owner(user, offer):
+    if not can_act_for(user, offer.organisation_id):
+        raise DomainError(N_("This offer is not yours."), ErrorCode.FORBIDDEN)
+
+
+def _apply(offer, terms):
+    regions_ = terms.pop("delivery_regions")
+    for name, value in terms.items():
+        setattr(offer, name, value)
+    offer.set_delivery_regions(regions_)
+    offer.remaining_quantity = offer.quantity - offer.allocated_quantity
+
+
+def build_offer(user, terms, submit):
+    """Add a new offer from checked terms to the session (the caller commits)."""
+    organisation = user.organisation
+    offer = Offer(organisation=organisation, region_code=organisation.region_code, allocated_quantity=0)
+    _apply(offer, dict(terms))
+    offer.set_status(OfferStatus.SUBMITTED if submit else OfferStatus.DRAFT)
+    offer.submitted_at = utcnow() if submit else None
+    db.session.add(offer)
+    db.session.flush()
+    record_decision(user, "offer.submitted" if submit else "offer.created", offer, after=offer.snapshot())
+    return offer
+
+
+def create_offer(user, data, submit=False):
+    """List a new offer as a draft, or submit it to moderation straight away."""
+    _ensure_seller(user)
+    offer = build_offer(user, offer_terms(user.organisation, data), submit)
+    db.session.commit()
+    return offer
+
+
+def update_offer(user, offer, data):
+    """Edit an offer; a new price, category or regions sends a listed offer back to moderation."""
+    _ensure_owner(user, offer)
+    if not offer.can_be_edited:
+        raise DomainError(N_("This offer can no longer be edited."), ErrorCode.CONFLICT)
+    terms = offer_terms(offer.organisation, data)
+    if terms["quantity"] < offer.allocated_quantity:
+        raise DomainError(
+            N_("The quantity cannot go below the %(allocated)s units already allocated."),
+            field="quantity", allocated=offer.allocated_quantity,
+        )
+    before = offer.snapshot()
+    moderated_change = any(before[name] != terms[name] for name in MODERATED_FIELDS)
+    _apply(offer, terms)
+    if offer.status in LISTABLE | {OfferStatus.SOLD_OUT}:
+        if moderated_change:
+            offer.set_status(OfferStatus.SUBMITTED)
+            offer.submitted_at = utcnow()
+        else:
+            offer.set_status(status_after_allocation(offer.quantity, offer.allocated_quantity))
+    elif offer.status == OfferStatus.REJECTED:
+        offer.set_status(OfferStatus.DRAFT)
+    record_decision(user, "offer.edited", offer, before=before, after=offer.snapshot())
+    db.session.commit()
+    return offer
+
+
+def submit_offer(user, offer):
+    """Send a draft or rejected offer to the regional administrator."""
+    _ensure_owner(user, offer)
+    if not offer.can_be_submitted:
+        raise DomainError(N_("Only a draft or rejected offer can be submitted."), ErrorCode.CONFLICT)
+    before = offer.snapshot()
+    offer.set_status(OfferStatus.SUBMITTED)
+    offer.submitted_at = utcnow()
+    offer.rejection_reason = None
+    record_decision(user, "offer.submitted", offer, before=before, after=offer.snapshot())
+    db.session.commit()
+    return offer
+
+
+def withdraw_offer(user, offer):
+    """Withdraw what is not allocated: the whole offer, or the rest of a partly allocated one."""
+    _ensure_owner(user, offer)
+    if not offer.can_be_withdrawn:
+        raise DomainError(N_("This offer cannot be withdrawn."), ErrorCode.CONFLICT)
+    before = offer.snapshot()
+    if offer.allocated_quantity:
+        offer.quantity = offer.allocated_quantity
+        offer.remaining_quantity = 0
+        offer.set_status(OfferStatus.SOLD_OUT)
+    else:
+        offer.set_status(OfferStatus.WITHDRAWN)
+    record_decision(user, "offer.withdrawn", offer, before=before, after=offer.snapshot())
+    db.session.commit()
+    return offer
+
+
+def _decide(admin, offer, status, reason=None):
+    if not can_administer_region(admin, offer.region_code):
+        raise DomainError(N_("You do not administer this region."), ErrorCode.FORBIDDEN)
+    if not offer.is_pending:
+        raise DomainError(N_("This offer is not waiting for moderation."), ErrorCode.CONFLICT)
+    before = offer.snapshot()
+    offer.set_status(status)
+    offer.rejection_reason = reason
+    offer.decided_at = utcnow()
+    record_decision(admin, f"offer.{status}", offer, before=before, after=offer.snapshot(), reason=reason)
+
+
+def _notify(offer):
+    """Mail the decision to the offer's organisation, in the caller's transaction."""
+    for member in offer.organisation.members:
+        notify(member, "offer_decision", offer=offer, subject_params={"category": offer.category_label})
+
+
+def approve_offer(admin, offer):
+    """Publish a submitted offer in the catalogue."""
+    _decide(admin, offer, status_after_allocation(offer.quantity, offer.allocated_quantity))
+    _notify(offer)
+    db.session.commit()
+    return offer
+
+
+def reject_offer(admin, offer, reason):
+    """Refuse a submitted offer, telling the producer why."""
+    if not (reason or "").strip():
+        raise DomainError(N_("Give the reason for the rejection."), field="reason")
+    _decide(admin, offer, OfferStatus.REJECTED, reason.strip())
+    _notify(offer)
+    db.session.commit()
+    return offer
+
+
+def bulk_approve_offers(admin, offer_ids):
+    """Approve several submitted offers at once; return how many were approved."""
+    offers = db.session.scalars(select(Offer).where(Offer.id.in_(offer_ids)).order_by(Offer.id)).all()
+    if len(offers) != len(set(offer_ids)):
+        raise DomainError(N_("Some of these offers do not exist."), ErrorCode.NOT_FOUND)
+    for offer in offers:
+        _decide(admin, offer, status_after_allocation(offer.quantity, offer.allocated_quantity))
+        _notify(offer)
+    db.session.commit()
+    return len(offers)
+
+
+def allocate_from_offer(offer_id, quantity):
+    """Take units from a listed offer under a row lock (the caller's transaction commits)."""
+    offer = db.session.scalar(select(Offer).where(Offer.id == offer_id).with_for_update())
+    if offer is None or offer.status not in LISTABLE:
+        raise DomainError(N_("This offer is not available."), ErrorCode.CONFLICT)
+    if not 0 < quantity <= offer.remaining_quantity:
+        raise DomainError(
+            N_("Only %(remaining)s units are left in this offer."), ErrorCode.CONFLICT, remaining=offer.remaining_quantity
+        )
+    offer.allocated_quantity += quantity
+    offer.remaining_quantity -= quantity
+    offer.set_status(status_after_allocation(offer.quantity, offer.allocated_quantity))
+    return offer
+
+
+def organisation_offers(organisation_id, page, per_page=50):
+    """Return one page of an organisation's offers, newest first."""
+    query = select(Offer).where(Offer.organisation_id == organisation_id).order_by(Offer.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
