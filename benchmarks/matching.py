@@ -1,0 +1,280 @@
+"""Benchmark the matching engine against a first-come greedy on national-scale synthetic markets.
+
+Run: .venv/bin/python benchmarks/matching.py [--sizes 6250x31250,...]
+Each engine runs in its own child process on the same seeded market, so peak memory (max RSS,
+interpreter and market included) is that engine's alone. Prints a table, rewrites the
+"matching" section of benchmarks/RESULTS.md, and ends with one RESULT line.
+"""
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from marketplace.domain.geography import regions  # noqa: E402
+from marketplace.domain.masks import Category, is_sanitary  # noqa: E402
+from marketplace.domain.matching import Demand, Offer, match  # noqa: E402
+from marketplace.domain.organisations import OrganisationKind  # noqa: E402
+from marketplace.domain.priority import priority_rank  # noqa: E402
+from marketplace.domain.substitutes import allowed_substitutes  # noqa: E402
+
+SIZES = ((6_250, 31_250), (12_500, 62_500), (25_000, 125_000), (50_000, 250_000))
+SEED = 2020
+TODAY = date(2020, 5, 4)
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+SECTION_START, SECTION_END = "<!-- matching:start -->", "<!-- matching:end -->"
+
+# Population in millions (INSEE, 2020, rounded): buyers and producers follow it.
+POPULATION = {"01": 0.38, "02": 0.36, "03": 0.29, "04": 0.86, "06": 0.28, "11": 12.3, "24": 2.6,
+              "27": 2.8, "28": 3.3, "32": 6.0, "44": 5.5, "52": 3.8, "53": 3.3, "75": 6.0,
+              "76": 5.9, "84": 8.0, "93": 5.1, "94": 0.34}
+# Typical spring-2020 prices excluding tax, in cents, and how much each category is traded.
+BASE_PRICE = {"FFP1": 120, "FFP2": 250, "FFP3": 400, "SURGICAL_I": 45, "SURGICAL_II": 55,
+              "SURGICAL_IIR": 65, "UNS1": 250, "UNS2": 180, "AFNOR": 150, "N95": 300, "KN95": 200,
+              "P2": 260, "KF94": 240, "DS2": 260, "SURGICAL_US": 50, "SURGICAL_CN": 40}
+OFFER_SHARE = {"FFP1": 2, "FFP2": 8, "FFP3": 2, "SURGICAL_I": 6, "SURGICAL_II": 8, "SURGICAL_IIR": 6,
+               "UNS1": 12, "UNS2": 10, "AFNOR": 10, "N95": 2, "KN95": 6, "P2": 1, "KF94": 1, "DS2": 1,
+               "SURGICAL_US": 2, "SURGICAL_CN": 5}
+DEMAND_SHARE = {"FFP1": 3, "FFP2": 14, "FFP3": 2, "SURGICAL_I": 8, "SURGICAL_II": 14,
+                "SURGICAL_IIR": 8, "UNS1": 20, "UNS2": 15, "AFNOR": 16}
+BUYER_MIX = {OrganisationKind.COMPANY: 55, OrganisationKind.SECTOR_REFERENT: 5,
+             OrganisationKind.LOCAL_AUTHORITY: 20, OrganisationKind.HEALTHCARE: 20}
+
+
+def synthetic_market(offer_count, demand_count, seed=SEED):
+    """Return a seeded national market: offers and demands spread as a real one would be."""
+    rng = random.Random(seed)
+    codes = list(regions())
+    metropolitan = [c for c, r in regions().items() if not r.overseas]
+    weights = [POPULATION[c] for c in codes]
+    offers = [_synthetic_offer(rng, k + 1, codes, metropolitan, weights) for k in range(offer_count)]
+    demands = [_synthetic_demand(rng, k + 1, codes, weights) for k in range(demand_count)]
+    return offers, demands
+
+
+def _synthetic_offer(rng, id, codes, metropolitan, weights):
+    category = rng.choices(list(OFFER_SHARE), list(OFFER_SHARE.values()))[0]
+    producer = rng.choices(codes, weights)[0]
+    reach = rng.random()
+    if reach < 0.35:
+        delivers = frozenset(codes)  # all of France
+    elif reach < 0.65 and producer in metropolitan:
+        delivers = frozenset(metropolitan)
+    else:
+        delivers = frozenset([producer, *rng.sample(codes, rng.randint(0, 3))])
+    price = max(1, round(BASE_PRICE[category] * rng.lognormvariate(0, 0.15)))
+    units = max(100, round(rng.lognormvariate(10.4, 0.9), -2))  # median ~33,000 units
+    return Offer(id, category, producer, delivers, TODAY + timedelta(days=int(rng.expovariate(1 / 8))),
+                 price, int(units))
+
+
+def _synthetic_demand(rng, id, codes, weights):
+    category = Category(rng.choices(list(DEMAND_SHARE), list(DEMAND_SHARE.values()))[0])
+    kind = rng.choices(list(BUYER_MIX), list(BUYER_MIX.values()))[0]
+    public_facing = kind in (OrganisationKind.COMPANY, OrganisationKind.SECTOR_REFERENT) and rng.random() < 0.2
+    options = allowed_substitutes(category)
+    substitutes = frozenset(rng.sample(options, rng.randint(1, len(options)))) if options and rng.random() < 0.4 else frozenset()
+    ceiling = 5 * round(BASE_PRICE[category] * rng.uniform(1.0, 1.6) / 5)  # buyers state round ceilings
+    units = max(100, round(rng.lognormvariate(9.2, 1.0), -2))  # median ~10,000 units
+    return Demand(id, category, rng.choices(codes, weights)[0], TODAY + timedelta(days=rng.randint(2, 45)),
+                  ceiling, int(units), priority_rank(kind, category, public_facing), substitutes)
+
+
+def greedy_first_come(offers, demands):
+    """Serve demands in arrival order, each from the cheapest compatible offers left: the baseline."""
+    cells = defaultdict(list)  # (category, region) -> offers, cheapest first
+    for offer in sorted(offers, key=lambda o: (o.unit_price_cents, o.id)):
+        for region in offer.delivery_regions:
+            cells[(offer.category, region)].append(offer)
+    left = {o.id: o.units for o in offers}
+    allocations = []
+    for demand in sorted(demands, key=lambda d: d.id):
+        need = demand.units
+        for category in (demand.category, *sorted(demand.substitutes)):
+            key = (category, demand.region)
+            need, exhausted = _take_cheapest(cells.get(key, ()), demand, need, left, allocations)
+            if exhausted > 32:  # drop sold-out offers so later demands do not rescan them
+                cells[key] = [o for o in cells[key] if left[o.id]]
+    return allocations
+
+
+def _take_cheapest(cell, demand, need, left, allocations):
+    exhausted = 0
+    for offer in cell:
+        if need == 0 or offer.unit_price_cents > demand.max_unit_price_cents:
+            break
+        if not left[offer.id]:
+            exhausted += 1
+        elif offer.available_from <= demand.needed_by:
+            taken = min(need, left[offer.id])
+            left[offer.id] -= taken
+            need -= taken
+            allocations.append((offer, demand, taken))
+    return need, exhausted
+
+
+def measure(engine, offer_count, demand_count):
+    """Generate the market, run one engine, and return its figures (run inside a child process)."""
+    offers, demands = synthetic_market(offer_count, demand_count)
+    started = time.perf_counter()
+    if engine == "optimal":
+        result = match(offers, demands)
+        triples = [(a.units, a.priority, a.own_region, a.units * a.unit_price_cents) for a in result.allocations]
+    else:
+        triples = [(q, d.priority, o.producer_region == d.region, q * o.unit_price_cents)
+                   for o, d, q in greedy_first_come(offers, demands)]
+    seconds = time.perf_counter() - started
+    per_class = defaultdict(int)
+    for units, priority, _, _ in triples:
+        per_class[priority] += units
+    asked = defaultdict(int)
+    for d in demands:
+        asked[d.priority] += d.units
+    return {
+        "seconds": seconds,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "per_class": {str(k): per_class[k] for k in sorted(asked)},
+        "asked": {str(k): asked[k] for k in sorted(asked)},
+        "offered": sum(o.units for o in offers),
+        "own_region": sum(u for u, _, own, _ in triples if own),
+        "price": sum(p for *_, p in triples),
+    }
+
+
+def in_child(engine, offer_count, demand_count):
+    """Run measure() in a fresh interpreter so its peak memory is its own."""
+    output = subprocess.run([sys.executable, __file__, "--child", engine, str(offer_count), str(demand_count)],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def end_to_end_seconds(offer_count, demand_count):
+    """TO BE FILLED BY THE DB HALF: read from PostgreSQL, solve, write proposals back; return seconds.
+
+    Until the proposal models and the Celery task exist this returns None, and engine_s reports
+    the solver time alone.
+    """
+    return None
+
+
+def percent(part, whole):
+    """Return part as a percentage of whole (100 when there was nothing to get)."""
+    return 100.0 if whole == 0 else 100.0 * part / whole
+
+
+def report_rows(sizes):
+    """Run both engines at every size and return one row of figures per size."""
+    rows = []
+    for offer_count, demand_count in sizes:
+        optimal = in_child("optimal", offer_count, demand_count)
+        greedy = in_child("greedy", offer_count, demand_count)
+        end_to_end = end_to_end_seconds(offer_count, demand_count)
+        rows.append({"offers": offer_count, "demands": demand_count, "optimal": optimal, "greedy": greedy,
+                     "engine_s": end_to_end if end_to_end is not None else optimal["seconds"]})
+        print(f"  measured {offer_count} x {demand_count}", file=sys.stderr, flush=True)
+    return rows
+
+
+def headline_pct(figures, optimal):
+    """Return the share of the optimum's priority-1 units an engine matched (the first objective)."""
+    top = min(optimal["per_class"], key=int)
+    return percent(figures["per_class"][top], optimal["per_class"][top])
+
+
+def table(rows):
+    """Format the rows as a Markdown table."""
+    classes = sorted(rows[-1]["optimal"]["per_class"], key=int)
+    head = ["offers × demands", "engine", "time s", "peak MB",
+            *[f"class {k} units (% opt)" for k in classes], "own-region %", "avg price ¢"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        opt = row["optimal"]
+        for name, fig in (("optimal (min-cost flow)", opt), ("greedy first-come", row["greedy"])):
+            matched = sum(fig["per_class"].values())
+            cells = [f"{row['offers']:,} × {row['demands']:,}", name, f"{fig['seconds']:.2f}", f"{fig['peak_mb']:.0f}",
+                     *[f"{fig['per_class'][k]:,} ({percent(fig['per_class'][k], opt['per_class'][k]):.1f} %)" for k in classes],
+                     f"{percent(fig['own_region'], matched):.1f}", f"{fig['price'] / max(matched, 1):.1f}"]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def result_line(row):
+    """Return the final RESULT line for the largest size."""
+    opt, greedy = row["optimal"], row["greedy"]
+    return (f"RESULT matching offers={row['offers']} demands={row['demands']} engine_s={row['engine_s']:.2f} "
+            f"solver_s={opt['seconds']:.2f} peak_mb={opt['peak_mb']:.0f} greedy_s={greedy['seconds']:.2f} "
+            f"optimum_pct={headline_pct(opt, opt):.1f} greedy_pct={headline_pct(greedy, opt):.1f}")
+
+
+def write_section(markdown):
+    """Replace the matching section of RESULTS.md, leaving other sections alone."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    section = f"{SECTION_START}\n{markdown}\n{SECTION_END}"
+    if SECTION_START in text and SECTION_END in text:
+        before, rest = text.split(SECTION_START, 1)
+        text = before + section + rest.split(SECTION_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def section_markdown(rows, result):
+    """Return the RESULTS.md section: how it was run, the table, and the RESULT line."""
+    largest = rows[-1]
+    growth = ", ".join(f"{r['optimal']['seconds'] / rows[0]['optimal']['seconds']:.1f}×" for r in rows)
+    return "\n".join([
+        "## Matching engine (`benchmarks/matching.py`)",
+        "",
+        f"Synthetic national markets (seed {SEED}): 18 regions weighted by population, every mask category,",
+        "priority classes from `domain/priority.py`, 40 % of buyers opting in to substitutes, prices around",
+        "spring-2020 levels, ceilings rounded to 5 ¢, needs spread over 45 days. Each engine runs in a child",
+        "process; peak MB is that process's max RSS (interpreter and market included).",
+        "**engine_s is the in-memory solver time for now** (grouping, network, max flows + one min-cost flow,",
+        "pairing): the PostgreSQL read / write-back timing is left to the DB half (`end_to_end_seconds`).",
+        "The 2-core machine is shared with three other engineers' jobs: timings are noisy.",
+        "`% opt` compares with the optimum's units in the same class; the optimum itself is checked",
+        "against an independent HiGHS integer program in `tests/unit/test_matching.py`.",
+        "",
+        table(rows),
+        "",
+        f"Solver time relative to the smallest size: {growth} for sizes ×1, ×2, ×4, ×8.",
+        f"Targets at the largest size: 100 % of optimum (met by construction and tests); solver ≤ 3 s "
+        f"{'met' if largest['optimal']['seconds'] <= 3 else '**NOT met**'}; peak ≤ 1 GB "
+        f"{'met' if largest['optimal']['peak_mb'] <= 1024 else '**NOT met**'}. Nearly all solver time is stage 2 "
+        "(one OR-Tools cost-scaling min-cost flow on the hub grid); stage 1 (max flows) takes well under a second.",
+        f"Largest market: {largest['optimal']['offered']:,} units offered, "
+        f"{sum(largest['optimal']['asked'].values()):,} asked.",
+        "",
+        f"`{result}`",
+    ])
+
+
+def main():
+    """Run the benchmark, print the table, write RESULTS.md and the RESULT line."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", nargs=3, metavar=("ENGINE", "OFFERS", "DEMANDS"))
+    parser.add_argument("--sizes", help="comma-separated OFFERSxDEMANDS, the last one reported")
+    args = parser.parse_args()
+    if args.child:
+        engine, offer_count, demand_count = args.child
+        print(json.dumps(measure(engine, int(offer_count), int(demand_count))))
+        return
+    sizes = SIZES if not args.sizes else [tuple(map(int, s.split("x"))) for s in args.sizes.split(",")]
+    rows = report_rows(sizes)
+    result = result_line(rows[-1])
+    print(table(rows))
+    if not args.sizes:
+        write_section(section_markdown(rows, result))
+    print(result)
+
+
+if __name__ == "__main__":
+    main()
