@@ -1,5 +1,3 @@
-from io import BytesIO
-
 import pytest
 
 from marketplace.extensions import db
