@@ -101,7 +101,8 @@ def edit_offer(offer_id):
     form = OfferForm(obj=item) if request.method == "GET" else OfferForm()
     if request.method == "GET":
         form.unit_price.data = f"{item.unit_price_cents / 100:.2f}".replace(".", ",")
-        form.delivery_scope.data = "all" if item.delivers_everywhere else "several"
+        own = item.delivery_regions == [item.organisation.region_code]
+        form.delivery_scope.data = "all" if item.delivers_everywhere else "own" if own else "several"
         form.regions.data = item.delivery_regions or []
     if form.validate_on_submit():
         try:

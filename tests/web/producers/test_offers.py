@@ -202,3 +202,32 @@ def test_the_dashboard_lists_the_producers_certifications_and_offers(client, log
     login(producer)
     page = client.get("/producers-area/").get_data(as_text=True)
     assert "FFP2" in page and "Vérifiée" in page and "Approuvée" in page and "100\u202f000" in page
+
+
+def test_a_rejected_offer_edited_becomes_a_draft_and_can_be_submitted_again(client, login):
+    producer = producer_with()
+    offer = approved_offer_of(producer, status="rejected", rejection_reason="Prix erroné")
+    login(producer)
+    edit(client, offer, unit_price="0,80")
+    assert only_offer().status == "draft"
+    client.post(f"/producers-area/offers/{offer.id}/submit")
+    offer = only_offer()
+    assert offer.status == "submitted" and offer.rejection_reason is None
+
+
+def test_a_withdrawn_offer_can_no_longer_be_edited(client, login):
+    producer = producer_with()
+    offer = approved_offer_of(producer, status="withdrawn")
+    login(producer)
+    page = edit(client, offer, quantity="5").get_data(as_text=True)
+    assert "Cette offre ne peut plus être modifiée." in page
+    assert only_offer().quantity == 100_000
+
+
+def test_the_edit_form_starts_from_the_offer(client, login):
+    producer = producer_with()
+    offer = approved_offer_of(producer)
+    login(producer)
+    page = client.get(f"/producers-area/offers/{offer.id}/edit").get_data(as_text=True)
+    assert 'value="0,90"' in page and 'value="100000"' in page
+    assert '<option selected value="own">' in page
