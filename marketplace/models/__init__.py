@@ -6,8 +6,10 @@ from .notification import MailPreference, Notification
 from .offer import Offer, OfferRegion
 from .organisation import Organisation
 from .pool import Pool, PoolMembership
+from .proposal import MatchingRun, Order, Proposal
 from .user import Invitation, User
 
 __all__ = [
-    "AuditEntry", "Certification", "Demand", "Invitation", "MailPreference", "Notification", "Offer", "OfferRegion", "Organisation", "Pool", "PoolMembership", "User",
+    "AuditEntry", "Certification", "Demand", "Invitation", "MailPreference", "MatchingRun", "Notification", "Offer", "OfferRegion", "Order",
+    "Organisation", "Pool", "PoolMembership", "Proposal", "User",
 ]
