@@ -32,6 +32,7 @@ class Base:
             "MAIL_DEFAULT_SENDER", "Marketplace des masques <no-reply@masques.example.fr>"
         )
         self._read_mail_delivery(env)
+        self._read_matching(env)
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
         self.CELERY = self._celery_settings()
@@ -77,15 +78,33 @@ class Base:
         self.MAIL_DIGEST_HOUR = int(env.get("MAIL_DIGEST_HOUR", "7"))
         self.MAIL_UNSUBSCRIBE_MAX_AGE = int(timedelta(days=365).total_seconds())
 
+    def _read_matching(self, env):
+        """Read the matching runs' timings (issue 6)."""
+        # A proposal nobody answers releases its units after this long.
+        self.PROPOSAL_TTL_HOURS = float(env.get("PROPOSAL_TTL_HOURS", "48"))
+        self.MATCHING_BEAT_SECONDS = float(env.get("MATCHING_BEAT_SECONDS", "300"))
+        # After an approval or a new demand, one run this long after the first event of a burst.
+        self.MATCHING_DEBOUNCE_SECONDS = int(env.get("MATCHING_DEBOUNCE_SECONDS", "30"))
+        self.MATCHING_RUN_ON_EVENTS = env.get("MATCHING_RUN_ON_EVENTS", "1") == "1"
+        # Stock that moved while a run solved: read and solve again, at most this many times.
+        self.MATCHING_MAX_ATTEMPTS = int(env.get("MATCHING_MAX_ATTEMPTS", "3"))
+        # A run task handed out this many times without finishing (its worker died each time) is dropped.
+        self.MATCHING_MAX_DELIVERIES = int(env.get("MATCHING_MAX_DELIVERIES", "3"))
+        self.PROPOSAL_EXPIRY_SECONDS = float(env.get("PROPOSAL_EXPIRY_SECONDS", "300"))
+
     def _celery_settings(self):
         """Build Celery settings: Redis when REDIS_URL is set, otherwise eager in-process tasks."""
         settings = {
             "task_ignore_result": False,
-            "imports": ("workers.tasks.system", "workers.tasks.demands", "workers.tasks.mail"),
+            "imports": ("workers.tasks.system", "workers.tasks.demands", "workers.tasks.mail", "workers.tasks.matching"),
             "beat_schedule": {
                 "expire-demands": {"task": "demands.expire_overdue", "schedule": timedelta(hours=1)},
                 "mail-sweep": {"task": "mail.sweep", "schedule": timedelta(seconds=self.MAIL_SWEEP_SECONDS)},
                 "mail-digest": {"task": "mail.digest", "schedule": crontab(hour=self.MAIL_DIGEST_HOUR, minute=0)},
+                "matching-run": {"task": "matching.run", "schedule": timedelta(seconds=self.MATCHING_BEAT_SECONDS),
+                                 "args": ("beat",)},
+                "proposals-expire": {"task": "proposals.expire",
+                                     "schedule": timedelta(seconds=self.PROPOSAL_EXPIRY_SECONDS)},
             },
             "task_acks_late": True,
             "worker_prefetch_multiplier": 1,

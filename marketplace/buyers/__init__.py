@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("buyers", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import proposals, routes  # noqa: E402,F401

@@ -1,6 +1,7 @@
 """Forms for demands and pooled purchases."""
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField
@@ -8,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import choices, departement_choices, region_choices
+from ..domain.geography import region_name
 from ..domain.masks import CATEGORIES
 from ..domain.substitutes import SUBSTITUTES
 
@@ -108,3 +110,17 @@ class JoinPoolForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button and its CSRF token."""
+
+
+class RequestOfferForm(FlaskForm):
+    """Ask a producer for units of one offer, for one of the buyer's live demands."""
+
+    demand_id = SelectField(_l("For my demand"), coerce=int, validators=[DataRequired()])
+    quantity = IntegerField(_l("Quantity (units)"), validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1)])
+
+    def __init__(self, live_demands, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.demand_id.choices = [
+            (d.id, f"#{d.id} · {d.category_label} · {format_decimal(d.unreserved_quantity)} · {region_name(d.region_code)}")
+            for d in live_demands
+        ]

@@ -8,7 +8,8 @@ from ..domain.errors import DomainError
 from ..domain.organisations import SECTORS, OrganisationKind
 from ..domain.priority import priority_label
 from ..policy import buyer_required, ensure_can_see_pool, ensure_member_of
-from ..services import demands, pools
+from ..models import Proposal
+from ..services import demands, pools, proposals
 from ..web import apply_domain_error, domain_message
 from . import bp
 from .forms import ConfirmForm, DemandForm, JoinPoolForm, PoolForm
@@ -77,6 +78,7 @@ def demand(demand_id):
     return render_template(
         "buyers/demand.html", demand=demand, confirm=ConfirmForm(), priority=priority_label(demand.priority_rank),
         catalogue=catalogue_url(demand.category, demand.region_code),
+        proposals=proposals.proposals_of(Proposal.demand_id, demand.id), orders=proposals.orders_of_demand(demand.id),
     )
 
 

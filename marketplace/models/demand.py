@@ -29,6 +29,8 @@ class Demand(db.Model):
         CheckConstraint("matched_quantity <= quantity", name="matched_within_quantity"),
         CheckConstraint("matched_total_cents >= 0", name="matched_total_not_negative"),
         CheckConstraint("max_unit_price_cents > 0", name="max_unit_price_positive"),
+        CheckConstraint("reserved_quantity >= 0", name="reserved_not_negative"),
+        CheckConstraint("matched_quantity + reserved_quantity <= quantity", name="reserved_within_quantity"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +40,8 @@ class Demand(db.Model):
     accepted_substitutes: Mapped[list] = mapped_column(JSON, default=list)
     quantity: Mapped[int] = mapped_column(Integer)
     matched_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    # Units held by pending proposals (issue 6): neither matched nor offered to another run.
+    reserved_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # What the matched units cost in all, excluding tax: the base of pool members' shares.
     matched_total_cents: Mapped[int] = mapped_column(Integer, default=0)
     region_code: Mapped[str] = mapped_column(String(3), index=True)
@@ -63,13 +67,18 @@ class Demand(db.Model):
         return self.quantity - self.matched_quantity
 
     @property
+    def unreserved_quantity(self):
+        """Return the units no order and no pending proposal covers yet: what matching may still seek."""
+        return self.quantity - self.matched_quantity - self.reserved_quantity
+
+    @property
     def is_live(self):
         return self.status in LIVE_STATUSES
 
     @property
     def has_live_proposals(self):
-        # Proposals arrive with matching (issue 6), which answers this from its own table.
-        return False
+        # Every pending proposal holds its units in reserved_quantity, and only those do.
+        return bool(self.reserved_quantity)
 
     @property
     def can_be_edited(self):

@@ -99,6 +99,7 @@ def post_demand(user, data):
     db.session.flush()
     record_decision(user, "demand.posted", demand, after=_jsonable(_snapshot(demand)))
     db.session.commit()
+    request_run()
     return demand
 
 
@@ -129,12 +130,30 @@ def cancel_demand(user, demand):
     """Cancel what is left of a live demand."""
     if not demand.is_live:
         raise DomainError(N_("This demand is already closed."), ErrorCode.CONFLICT)
+    from .proposals import close_pending_of_demand  # proposals build on demands
+
     before = demand.status
+    close_pending_of_demand(demand)
     demand.status = DemandStatus.CANCELLED
     demand.closed_at = utcnow()
     record_decision(user, "demand.cancelled", demand, before={"status": before}, after={"status": demand.status})
     db.session.commit()
     return demand
+
+
+def live_demands_of(organisation_id):
+    """Return an organisation's live demands with units not yet covered, oldest first."""
+    return [d for d in db.session.scalars(
+        select(Demand).where(Demand.organisation_id == organisation_id, Demand.status.in_(
+            (DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED))).order_by(Demand.id)
+    ) if d.unreserved_quantity > 0]
+
+
+def request_run():
+    """Ask for a matching run now that a new demand is open (debounced)."""
+    from .matching import request_run as request_matching  # matching reads demands
+
+    request_matching()
 
 
 def record_match(demand, units, total_cents):
@@ -157,7 +176,11 @@ def expire_overdue_demands(today=None):
         select(Demand).where(Demand.status.in_((DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)),
                              Demand.needed_by < today)
     ).all()
+    from .proposals import close_pending_of_demand  # proposals build on demands
+    from ..models.proposal import ProposalStatus
+
     for demand in overdue:
+        close_pending_of_demand(demand, ProposalStatus.EXPIRED)
         demand.status = DemandStatus.EXPIRED
         demand.closed_at = utcnow()
         record_decision(None, "demand.expired", demand, after={"status": demand.status})

@@ -187,6 +187,7 @@ def approve_offer(admin, offer):
     _decide(admin, offer, status_after_allocation(offer.quantity, offer.allocated_quantity))
     _notify(offer)
     db.session.commit()
+    request_run()
     return offer
 
 
@@ -209,7 +210,15 @@ def bulk_approve_offers(admin, offer_ids):
         _decide(admin, offer, status_after_allocation(offer.quantity, offer.allocated_quantity))
         _notify(offer)
     db.session.commit()
+    request_run()
     return len(offers)
+
+
+def request_run():
+    """Ask for a matching run now that new stock is listed (debounced)."""
+    from .matching import request_run as request_matching  # matching reads offers
+
+    request_matching()
 
 
 def allocate_from_offer(offer_id, quantity):

@@ -16,7 +16,7 @@ from ..models.base import utcnow
 from ..models.demand import DemandStatus
 from ..models.pool import PoolStatus
 from .audit import record_decision
-from .demands import check_place_and_date, ensure_quota
+from .demands import request_run, check_place_and_date, ensure_quota
 
 POOL_FIELDS = ("category", "region_code", "departement_code", "max_unit_price_cents", "needed_by")
 
@@ -121,6 +121,7 @@ def submit_pool(user, pool):
         notify(membership.user, "pool_submitted", pool=pool, membership=membership, link=link,
                subject_params={"category": pool.category_label})
     db.session.commit()
+    request_run()
     return demand
 
 

@@ -1,0 +1,45 @@
+"""Administrators: the matching runs, a "run now" button, and the proposals of their regions (read-only)."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..policy import admin_required, administered_region_codes
+from ..proposal_pages import DecisionForm, readable_proposal, render_proposal
+from ..services import matching, proposals
+from . import bp
+
+
+@bp.get("/matching")
+@admin_required
+def matching_runs():
+    """List the matching runs, newest first, with what each considered, matched and left unmatched."""
+    page = request.args.get("page", 1, type=int)
+    return render_template("admin/matching.html", pagination=matching.recent_runs(page), form=DecisionForm())
+
+
+@bp.post("/matching/run")
+@admin_required
+def run_matching_now():
+    """Queue a matching run now (it runs at once in the embedded default)."""
+    if DecisionForm().validate_on_submit():
+        from workers.tasks.matching import run_matching_task
+
+        run_matching_task.delay("manual", current_user.id)
+        flash(_("A matching run is started; refresh this page to see its figures."), "success")
+    return redirect(url_for("admin.matching_runs"))
+
+
+@bp.get("/proposals")
+@admin_required
+def region_proposals():
+    """List the proposals delivered to the administrator's regions."""
+    page = request.args.get("page", 1, type=int)
+    pagination = proposals.region_proposals_page(administered_region_codes(current_user), page)
+    return render_template("admin/proposals.html", pagination=pagination)
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@admin_required
+def proposal(proposal_id):
+    """Show a proposal of the administrator's regions, read-only."""
+    return render_proposal(readable_proposal(proposal_id), None, url_for("admin.region_proposals"))

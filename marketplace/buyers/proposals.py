@@ -1,0 +1,78 @@
+"""Buyers' proposals and orders, and direct requests of an offer from the catalogue."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..domain.errors import DomainError
+from ..extensions import db
+from ..models import Offer
+from ..proposal_pages import decide, order_link, readable_proposal, render_proposal
+from ..services import demands, proposals
+from ..services.proposal_mail import BUYER
+from ..web import apply_domain_error
+from ..policy import buyer_required
+from . import bp
+from .forms import RequestOfferForm
+
+bp.add_app_template_global(order_link)
+
+
+@bp.get("/proposals")
+@buyer_required
+def my_proposals():
+    """List the proposals made for the organisation's demands, those waiting for an answer first."""
+    page = request.args.get("page", 1, type=int)
+    pagination = proposals.proposals_page(current_user.organisation_id, BUYER, page)
+    return render_template("buyers/proposals.html", pagination=pagination)
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@buyer_required
+def proposal(proposal_id):
+    """Show one proposal for the organisation, with accept and decline buttons while it waits."""
+    item = readable_proposal(proposal_id, BUYER)
+    return render_proposal(item, BUYER, url_for("buyers.demand", demand_id=item.demand_id))
+
+
+@bp.post("/proposals/<int:proposal_id>/accept")
+@buyer_required
+def accept_proposal(proposal_id):
+    """Accept a proposal for the organisation."""
+    return decide(proposal_id, BUYER, True, "buyers.proposal")
+
+
+@bp.post("/proposals/<int:proposal_id>/decline")
+@buyer_required
+def decline_proposal(proposal_id):
+    """Decline a proposal for the organisation."""
+    return decide(proposal_id, BUYER, False, "buyers.proposal")
+
+
+@bp.get("/orders")
+@buyer_required
+def my_orders():
+    """List the organisation's orders, newest first."""
+    page = request.args.get("page", 1, type=int)
+    return render_template("buyers/orders.html", pagination=proposals.orders_page(current_user.organisation_id, BUYER, page))
+
+
+@bp.route("/offers/<int:offer_id>/request", methods=["GET", "POST"])
+@buyer_required
+def request_offer(offer_id):
+    """Ask a producer for units of a listed offer, for one of the organisation's live demands."""
+    offer = db.session.get(Offer, offer_id)
+    if offer is None or not offer.listed:
+        abort(404)
+    live = demands.live_demands_of(current_user.organisation_id)
+    form = RequestOfferForm(live)
+    if request.method == "GET" and request.args.get("demand", type=int) in {d.id for d in live}:
+        form.demand_id.data = request.args.get("demand", type=int)
+    if form.validate_on_submit():
+        try:
+            item = proposals.request_offer(current_user, offer.id, form.demand_id.data, form.quantity.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Your request is sent to the producer, and the units are reserved until it answers."), "success")
+            return redirect(url_for("buyers.proposal", proposal_id=item.id))
+    return render_template("buyers/request_offer.html", form=form, offer=offer, live=live)

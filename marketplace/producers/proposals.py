@@ -1,0 +1,49 @@
+"""Producers' proposals on their offers, and their orders."""
+from flask import render_template, request, url_for
+from flask_login import current_user
+
+from ..policy import producer_required
+from ..proposal_pages import decide, readable_proposal, render_proposal
+from ..services import proposals
+from ..services.proposal_mail import PRODUCER
+from . import bp
+
+
+@bp.get("/proposals")
+@producer_required
+def my_proposals():
+    """List the proposals made on the organisation's offers, those waiting for an answer first."""
+    page = request.args.get("page", 1, type=int)
+    pagination = proposals.proposals_page(current_user.organisation_id, PRODUCER, page)
+    return render_template("producers/proposals.html", pagination=pagination)
+
+
+@bp.get("/proposals/<int:proposal_id>")
+@producer_required
+def proposal(proposal_id):
+    """Show one proposal on the organisation's offers, with accept and decline buttons while it waits."""
+    item = readable_proposal(proposal_id, PRODUCER)
+    return render_proposal(item, PRODUCER, url_for("producers.my_proposals"))
+
+
+@bp.post("/proposals/<int:proposal_id>/accept")
+@producer_required
+def accept_proposal(proposal_id):
+    """Accept a proposal for the organisation."""
+    return decide(proposal_id, PRODUCER, True, "producers.proposal")
+
+
+@bp.post("/proposals/<int:proposal_id>/decline")
+@producer_required
+def decline_proposal(proposal_id):
+    """Decline a proposal for the organisation."""
+    return decide(proposal_id, PRODUCER, False, "producers.proposal")
+
+
+@bp.get("/orders")
+@producer_required
+def my_orders():
+    """List the organisation's orders, newest first."""
+    page = request.args.get("page", 1, type=int)
+    pagination = proposals.orders_page(current_user.organisation_id, PRODUCER, page)
+    return render_template("producers/orders.html", pagination=pagination)

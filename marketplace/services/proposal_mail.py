@@ -1,0 +1,116 @@
+"""The mails of proposals and orders, written in the caller's transaction (sent after it commits)."""
+from babel.numbers import format_decimal
+from sqlalchemy import select
+
+from ..domain.masks import category_label
+from ..extensions import db
+from ..mail import external_url, notify
+from ..models import Organisation, User
+from .pools import member_shares
+
+BUYER, PRODUCER = "buyer", "producer"
+
+
+def proposal_link(proposal_id, side):
+    """Return the absolute link to a proposal's page for one side."""
+    endpoint = "buyers.proposal" if side == BUYER else "producers.proposal"
+    return external_url(endpoint, proposal_id=proposal_id)
+
+
+def _subject(user, quantity, category):
+    return {"quantity": format_decimal(quantity, locale=user.locale or "fr"), "category": category_label(category)}
+
+
+def _slices(ids, size=1000):
+    ids = sorted(ids)
+    return (ids[start:start + size] for start in range(0, len(ids), size))
+
+
+def _members_by_organisation(organisation_ids):
+    members = {}
+    for part in _slices(organisation_ids):
+        for user in db.session.scalars(select(User).where(User.organisation_id.in_(part)).order_by(User.id)):
+            members.setdefault(user.organisation_id, []).append(user)
+    return members
+
+
+def announce_proposals(items):
+    """Tell both sides of each new proposal [(id, its column values)], with a link to answer it."""
+    organisation_ids = {row[key] for _, row in items for key in ("buyer_organisation_id", "seller_organisation_id")}
+    members = _members_by_organisation(organisation_ids)
+    if not members:
+        return  # organisations without accounts (synthetic markets): nobody to write to
+    names = {}
+    for part in _slices(organisation_ids):
+        names.update(db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(part))).all())
+    for proposal_id, row in items:
+        buyer, seller = row["buyer_organisation_id"], row["seller_organisation_id"]
+        for side, own, other in ((BUYER, buyer, seller), (PRODUCER, seller, buyer)):
+            for user in members.get(own, ()):
+                notify(user, "proposal_new", subject_params=_subject(user, row["quantity"], row["category"]),
+                       role=side, counterpart=names[other], quantity=row["quantity"],
+                       category=category_label(row["category"]), unit_price_cents=row["unit_price_cents"],
+                       expires_at=row["expires_at"], link=proposal_link(proposal_id, side))
+
+
+def _side_members(proposal, side):
+    organisation = proposal.buyer_organisation if side == BUYER else proposal.seller_organisation
+    return organisation.members
+
+
+def _other(side):
+    return PRODUCER if side == BUYER else BUYER
+
+
+def tell_decision(proposal, deciding_side, event, reason=None):
+    """Tell the other side that deciding_side accepted or declined (event proposal_accepted/declined)."""
+    side = _other(deciding_side)
+    counterpart = (proposal.buyer_organisation if deciding_side == BUYER else proposal.seller_organisation).name
+    for user in _side_members(proposal, side):
+        notify(user, event, subject_params={"category": category_label(proposal.category)},
+               counterpart=counterpart, quantity=proposal.quantity, category=category_label(proposal.category),
+               reason=reason, link=proposal_link(proposal.id, side))
+
+
+def tell_expired(proposal):
+    """Tell both sides a proposal expired unanswered."""
+    for side in (BUYER, PRODUCER):
+        counterpart = (proposal.seller_organisation if side == BUYER else proposal.buyer_organisation).name
+        for user in _side_members(proposal, side):
+            notify(user, "proposal_expired", subject_params={"category": category_label(proposal.category)},
+                   counterpart=counterpart, quantity=proposal.quantity, category=category_label(proposal.category),
+                   link=proposal_link(proposal.id, side))
+
+
+def _party(organisation, contact_name, email, phone):
+    return {"name": organisation.name, "contact_name": contact_name, "email": email, "phone": phone}
+
+
+def tell_order(order, proposal):
+    """Send the order confirmation with both parties' contacts to both sides."""
+    demand = order.demand
+    seller = proposal.seller_organisation
+    seller_contact = next(iter(seller.members), None)
+    buyer = _party(order.buyer_organisation, demand.contact_name, demand.contact_email, demand.contact_phone)
+    producer = _party(seller, seller_contact.full_name if seller_contact else "",
+                      seller_contact.email if seller_contact else "", None)
+    for side in (BUYER, PRODUCER):
+        for user in _side_members(proposal, side):
+            notify(user, "order_confirmed", subject_params=_subject(user, order.quantity, order.category),
+                   reference=order.number, category=category_label(order.category), quantity=order.quantity,
+                   total_cents=order.quantity * order.unit_price_cents, buyer=buyer, producer=producer,
+                   link=proposal_link(proposal.id, side))
+
+
+def tell_pool_members(demand):
+    """Send each member of a pool its share once the pool's demand received an order."""
+    pool = demand.pool
+    if pool is None:
+        return
+    shares = {share.key: share for share in member_shares(pool)}
+    link = external_url("buyers.pool", pool_id=pool.id)
+    for membership in pool.memberships:
+        share = shares.get(membership.organisation_id)
+        if share is not None:
+            notify(membership.user, "pool_matched", subject_params={"category": pool.category_label},
+                   pool=pool, membership=membership, share=share, link=link)

@@ -1,0 +1,243 @@
+"""Proposals: each side accepts or declines its own part; both accepted make an order; expiry releases."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.matching import Demand as DemandValue
+from ..domain.matching import Offer as OfferValue
+from ..domain.matching import is_compatible
+from ..domain.geography import regions
+from ..extensions import db
+from ..models import Demand, Offer, Order, Proposal
+from ..models.base import utcnow
+from ..models.proposal import Decision, ProposalSource, ProposalStatus
+from ..policy import can_act_for, can_administer_region
+from .audit import record_decision
+from .demands import local_today, record_match
+from .proposal_mail import BUYER, PRODUCER, announce_proposals, tell_decision, tell_expired, tell_order, tell_pool_members
+from .reservations import StockChanged, locked, release, reserve
+
+PAGE_SIZE = 30
+
+
+def side_of(user, proposal):
+    """Return which side of a proposal user answers for (buyer or producer), or None."""
+    if can_act_for(user, proposal.buyer_organisation_id):
+        return BUYER
+    if can_act_for(user, proposal.seller_organisation_id):
+        return PRODUCER
+    return None
+
+
+def can_read(user, proposal):
+    """Tell whether user may see a proposal: its two organisations, and administrators of its region."""
+    return side_of(user, proposal) is not None or (user.is_admin and can_administer_region(user, proposal.region_code))
+
+
+def _snapshot(proposal):
+    return {"status": proposal.status, "buyer": proposal.buyer_decision, "producer": proposal.producer_decision,
+            "quantity": proposal.quantity}
+
+
+def _pending_for(user, proposal_id):
+    proposal = locked(Proposal, proposal_id)
+    side = side_of(user, proposal) if proposal is not None else None
+    if side is None:
+        raise DomainError(N_("This proposal does not exist."), ErrorCode.NOT_FOUND)
+    if not proposal.is_pending:
+        raise DomainError(N_("This proposal is already closed."), ErrorCode.CONFLICT)
+    if proposal.expires_at <= utcnow():
+        raise DomainError(N_("This proposal has expired."), ErrorCode.EXPIRED)
+    decided = proposal.buyer_decision if side == BUYER else proposal.producer_decision
+    if decided is not None:
+        raise DomainError(N_("Your organisation already answered this proposal."), ErrorCode.CONFLICT)
+    return proposal, side
+
+
+def accept_proposal(user, proposal_id):
+    """Accept a proposal for the user's side; once both sides accept, create the order. Return the proposal."""
+    proposal, side = _pending_for(user, proposal_id)
+    before = _snapshot(proposal)
+    setattr(proposal, f"{side}_decision", Decision.ACCEPTED)
+    if proposal.buyer_decision == proposal.producer_decision == Decision.ACCEPTED:
+        order = _place_order(proposal)
+        record_decision(user, "order.created", order, after={"number": order.number, "proposal": proposal.id},
+                        region_code=proposal.region_code)
+    else:
+        tell_decision(proposal, side, "proposal_accepted")
+    record_decision(user, f"proposal.{side}_accepted", proposal, before=before, after=_snapshot(proposal))
+    db.session.commit()
+    return proposal
+
+
+def _place_order(proposal):
+    proposal.status, proposal.decided_at = ProposalStatus.ACCEPTED, utcnow()
+    demand = locked(Demand, proposal.demand_id)
+    demand.reserved_quantity -= proposal.quantity
+    record_match(demand, proposal.quantity, proposal.total_ht_cents)
+    order = Order(
+        number=order_number(proposal), proposal=proposal, offer_id=proposal.offer_id, demand_id=proposal.demand_id,
+        buyer_organisation_id=proposal.buyer_organisation_id, seller_organisation_id=proposal.seller_organisation_id,
+        category=proposal.category, quantity=proposal.quantity, unit_price_cents=proposal.unit_price_cents,
+        vat_rate_bp=proposal.vat_rate_bp, created_at=utcnow(),
+    )
+    db.session.add(order)
+    db.session.flush()
+    tell_order(order, proposal)
+    tell_pool_members(demand)
+    return order
+
+
+def order_number(proposal):
+    """Return the order number of a proposal: unique because a proposal makes at most one order."""
+    return f"CMD-{utcnow().year}-{proposal.id:06d}"
+
+
+def decline_proposal(user, proposal_id, reason=None):
+    """Decline a proposal for the user's side and release its units. Return the proposal."""
+    proposal, side = _pending_for(user, proposal_id)
+    reason = (reason or "").strip()[:500] or None
+    before = _snapshot(proposal)
+    setattr(proposal, f"{side}_decision", Decision.DECLINED)
+    _close(proposal, ProposalStatus.DECLINED)
+    tell_decision(proposal, side, "proposal_declined", reason)
+    record_decision(user, f"proposal.{side}_declined", proposal, before=before, after=_snapshot(proposal),
+                    reason=reason)
+    db.session.commit()
+    return proposal
+
+
+def _close(proposal, status):
+    proposal.status, proposal.decided_at = status, utcnow()
+    release(proposal)
+
+
+def expire_proposals(now=None):
+    """Close pending proposals past their deadline and release their units; return how many expired."""
+    now = now or utcnow()
+    due = db.session.scalars(
+        select(Proposal.id).where(Proposal.status == ProposalStatus.PENDING, Proposal.expires_at <= now)
+        .order_by(Proposal.id)
+    ).all()
+    count = 0
+    for proposal_id in due:
+        proposal = locked(Proposal, proposal_id)
+        if proposal.is_pending:  # answered since we listed it
+            _close(proposal, ProposalStatus.EXPIRED)
+            tell_expired(proposal)
+            record_decision(None, "proposal.expired", proposal, after=_snapshot(proposal))
+            count += 1
+        db.session.commit()  # one proposal at a time: short locks, and a crash loses nothing done
+    return count
+
+
+def close_pending_of_demand(demand, status=ProposalStatus.DECLINED):
+    """Release the pending proposals of a demand being cancelled or expired; the caller commits."""
+    for proposal in db.session.scalars(
+        select(Proposal).where(Proposal.demand_id == demand.id, Proposal.status == ProposalStatus.PENDING)
+    ):
+        _close(proposal, status)
+        if status == ProposalStatus.DECLINED:
+            proposal.buyer_decision = Decision.DECLINED
+            tell_decision(proposal, BUYER, "proposal_declined")
+        else:
+            tell_expired(proposal)
+
+
+def request_offer(user, offer_id, demand_id, quantity):
+    """Ask a producer for units of a listed offer for one of the buyer's live demands; reserve them."""
+    offer, demand = db.session.get(Offer, offer_id), db.session.get(Demand, demand_id)
+    if demand is None or not can_act_for(user, demand.organisation_id):
+        raise DomainError(N_("This demand does not exist."), ErrorCode.NOT_FOUND, field="demand_id")
+    if offer is None or not offer.listed:
+        raise DomainError(N_("This offer is not available."), ErrorCode.CONFLICT)
+    _check_request(offer, demand, quantity)
+    try:
+        reserve([(offer.id, quantity)], [(demand.id, quantity, demand.updated_at)])
+    except StockChanged:
+        db.session.rollback()
+        raise DomainError(N_("The offer or the demand changed meanwhile; check the quantities and try again."),
+                          ErrorCode.CONFLICT)
+    terms = _request_terms(offer, demand, quantity)
+    proposal = Proposal(**terms)
+    db.session.add(proposal)
+    db.session.flush()
+    announce_proposals([(proposal.id, terms)])
+    record_decision(user, "proposal.requested", proposal, after=_snapshot(proposal))
+    db.session.commit()
+    return proposal
+
+
+def _check_request(offer, demand, quantity):
+    if not demand.is_live:
+        raise DomainError(N_("This demand is closed."), ErrorCode.CONFLICT, field="demand_id")
+    today = max(local_today(), offer.available_from)
+    value = OfferValue(offer.id, offer.category, offer.region_code,
+                       frozenset(offer.delivery_regions or regions()), offer.available_from,
+                       offer.unit_price_cents, offer.remaining_quantity)
+    wanted = DemandValue(demand.id, demand.category, demand.region_code, demand.needed_by, offer.unit_price_cents,
+                         demand.unreserved_quantity, demand.priority_rank, frozenset(demand.accepted_substitutes))
+    # The buyer chose this offer and its price: everything but the price ceiling must fit.
+    if not is_compatible(value, wanted) or today > demand.needed_by:
+        raise DomainError(N_("This offer cannot serve this demand (category, delivery region or date)."),
+                          field="demand_id")
+    most = min(offer.remaining_quantity, demand.unreserved_quantity)
+    if not 0 < quantity <= most:
+        raise DomainError(N_("Ask for between 1 and %(most)s units."), field="quantity", most=most)
+
+
+def _request_terms(offer, demand, quantity):
+    hours = current_app.config["PROPOSAL_TTL_HOURS"]
+    return {
+        "offer_id": offer.id, "demand_id": demand.id, "buyer_organisation_id": demand.organisation_id,
+        "seller_organisation_id": offer.organisation_id, "source": ProposalSource.DIRECT_REQUEST,
+        "category": offer.category, "region_code": demand.region_code, "quantity": quantity,
+        "unit_price_cents": offer.unit_price_cents, "vat_rate_bp": offer.vat_rate_bp,
+        "priority_rank": demand.priority_rank, "own_region": offer.region_code == demand.region_code,
+        "reasons": {"asked": demand.category, "served": offer.category, "region": demand.region_code,
+                    "unit_price_cents": offer.unit_price_cents, "max_unit_price_cents": demand.max_unit_price_cents,
+                    "requested_by_buyer": True},
+        "status": ProposalStatus.PENDING, "buyer_decision": Decision.ACCEPTED,
+        "expires_at": utcnow() + timedelta(hours=hours),
+    }
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def get_proposal(proposal_id):
+    return db.session.get(Proposal, proposal_id)
+
+
+def proposals_page(organisation_id, side, page, status=None):
+    """Return a page of an organisation's proposals as buyer or producer, pending first, newest first."""
+    column = Proposal.buyer_organisation_id if side == BUYER else Proposal.seller_organisation_id
+    query = select(Proposal).where(column == organisation_id)
+    if status:
+        query = query.where(Proposal.status == status)
+    query = query.order_by((Proposal.status != ProposalStatus.PENDING), Proposal.id.desc())
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def orders_page(organisation_id, side, page):
+    """Return a page of an organisation's orders as buyer or producer, newest first."""
+    column = Order.buyer_organisation_id if side == BUYER else Order.seller_organisation_id
+    query = select(Order).where(column == organisation_id).order_by(Order.id.desc())
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def proposals_of(column, row_id):
+    """Return the proposals of one demand or one offer (column Proposal.demand_id / offer_id), newest first."""
+    return db.session.scalars(select(Proposal).where(column == row_id).order_by(Proposal.id.desc())).all()
+
+
+def orders_of_demand(demand_id):
+    return db.session.scalars(select(Order).where(Order.demand_id == demand_id).order_by(Order.id.desc())).all()
+
+
+def region_proposals_page(region_codes, page):
+    """Return a page of the proposals in the regions an administrator looks after."""
+    query = select(Proposal).where(Proposal.region_code.in_(region_codes)).order_by(Proposal.id.desc())
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)

@@ -1,0 +1,135 @@
+"""Proposal and order pages: each side sees and answers its own, others get 404, admins read their regions."""
+import pytest
+from sqlalchemy import select
+
+from marketplace.extensions import db
+from marketplace.models import MatchingRun, Proposal
+from marketplace.services.matching import run_matching
+from tests.factories import AdminFactory, DemandFactory, OfferFactory, ProducerFactory, UserFactory
+
+
+@pytest.fixture
+def proposed(app):
+    producer = ProducerFactory()
+    offer = OfferFactory(certification__organisation=producer.organisation, quantity=80_000)
+    buyer = UserFactory()
+    demand = DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=50_000)
+    run_matching("manual")
+    return db.session.scalars(select(Proposal)).one(), producer, buyer, offer, demand
+
+
+def test_buyer_and_producer_accept_in_the_pages_and_see_the_order(proposed, client, login):
+    proposal, producer, buyer, offer, demand = proposed
+    login(buyer)
+    page = client.get(f"/buyers/demands/{demand.id}").get_data(as_text=True)
+    assert f"/buyers/proposals/{proposal.id}" in page
+    assert client.post(f"/buyers/proposals/{proposal.id}/accept").status_code == 302
+    client.post("/auth/logout")
+    login(producer)
+    assert f"/producers-area/proposals/{proposal.id}" in client.get("/producers-area/proposals").get_data(as_text=True)
+    response = client.post(f"/producers-area/proposals/{proposal.id}/accept", follow_redirects=True)
+    assert "CMD-" in response.get_data(as_text=True)
+    assert "CMD-" in client.get("/producers-area/orders").get_data(as_text=True)
+    client.post("/auth/logout")
+    login(buyer)
+    assert "CMD-" in client.get("/buyers/orders").get_data(as_text=True)
+    assert "CMD-" in client.get(f"/buyers/demands/{demand.id}").get_data(as_text=True)
+
+
+def test_declining_in_the_page_with_a_reason(proposed, client, login):
+    proposal, producer, *_ = proposed
+    login(producer)
+    client.post(f"/producers-area/proposals/{proposal.id}/decline", data={"reason": "Trop loin"})
+    db.session.refresh(proposal)
+    assert proposal.status == "declined"
+
+
+@pytest.mark.parametrize("who", ["other_buyer", "other_producer"])
+def test_other_organisations_get_404(proposed, client, login, who):
+    proposal, *_ = proposed
+    if who == "other_buyer":
+        login(UserFactory())
+        urls = [f"/buyers/proposals/{proposal.id}"]
+        posts = [f"/buyers/proposals/{proposal.id}/accept", f"/buyers/proposals/{proposal.id}/decline"]
+    else:
+        login(ProducerFactory())
+        urls = [f"/producers-area/proposals/{proposal.id}"]
+        posts = [f"/producers-area/proposals/{proposal.id}/accept", f"/producers-area/proposals/{proposal.id}/decline"]
+    for url in urls:
+        assert client.get(url).status_code == 404
+    for url in posts:
+        assert client.post(url).status_code == 404
+    db.session.refresh(proposal)
+    assert (proposal.buyer_decision, proposal.producer_decision) == (None, None)
+
+
+def test_a_buyer_cannot_answer_through_the_producers_pages(proposed, client, login):
+    proposal, producer, buyer, *_ = proposed
+    login(buyer)
+    assert client.post(f"/producers-area/proposals/{proposal.id}/accept").status_code == 403
+
+
+def test_lists_show_only_the_organisations_proposals(proposed, client, login):
+    proposal, *_ = proposed
+    login(UserFactory())
+    assert f"/buyers/proposals/{proposal.id}" not in client.get("/buyers/proposals").get_data(as_text=True)
+
+
+def test_region_admins_read_but_cannot_answer(proposed, client, login):
+    proposal, *_ = proposed
+    login(AdminFactory(admin_region_code="53"))
+    page = client.get(f"/admin/proposals/{proposal.id}").get_data(as_text=True)
+    assert "accept" not in page.split("<main")[-1].lower() or "/accept" not in page
+    assert f"/admin/proposals/{proposal.id}" in client.get("/admin/proposals").get_data(as_text=True)
+
+
+def test_admins_of_another_region_get_404(proposed, client, login):
+    proposal, *_ = proposed
+    login(AdminFactory(admin_region_code="84"))
+    assert client.get(f"/admin/proposals/{proposal.id}").status_code == 404
+    assert f"/admin/proposals/{proposal.id}" not in client.get("/admin/proposals").get_data(as_text=True)
+
+
+def test_an_admin_runs_matching_now_and_sees_the_run(app, client, login):
+    OfferFactory()
+    DemandFactory(category="FFP3", region_code="84", departement_code="69")
+    admin = AdminFactory()
+    login(admin)
+    assert client.post("/admin/matching/run").status_code == 302
+    run = db.session.scalars(select(MatchingRun)).one()
+    assert (run.trigger, run.triggered_by_id, run.status) == ("manual", admin.id, "succeeded")
+    page = client.get("/admin/matching").get_data(as_text=True)
+    assert "FFP3" in page and "50" in page
+
+
+def test_run_now_needs_the_csrf_token(app, client, login):
+    login(AdminFactory())
+    app.config["WTF_CSRF_ENABLED"] = True
+    client.post("/admin/matching/run")
+    assert db.session.scalars(select(MatchingRun)).all() == []
+
+
+def test_run_now_is_for_administrators_only(app, client, login):
+    login(UserFactory())
+    assert client.post("/admin/matching/run").status_code == 403
+
+
+def test_a_buyer_requests_an_offer_from_the_catalogue_page(app, client, login):
+    offer = OfferFactory()
+    buyer = UserFactory()
+    demand = DemandFactory(organisation=buyer.organisation, created_by=buyer)
+    login(buyer)
+    assert f"/buyers/offers/{offer.id}/request" in client.get("/catalogue").get_data(as_text=True)
+    response = client.post(f"/buyers/offers/{offer.id}/request", data={"demand_id": demand.id, "quantity": 20_000})
+    assert response.status_code == 302
+    proposal = db.session.scalars(select(Proposal)).one()
+    assert (proposal.source, proposal.quantity) == ("direct_request", 20_000)
+
+
+def test_a_request_for_another_organisations_demand_is_refused_in_the_page(app, client, login):
+    offer = OfferFactory()
+    demand = DemandFactory()
+    login(UserFactory())
+    response = client.post(f"/buyers/offers/{offer.id}/request", data={"demand_id": demand.id, "quantity": 10})
+    assert response.status_code == 200
+    assert db.session.scalars(select(Proposal)).all() == []
