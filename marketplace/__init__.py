@@ -56,6 +56,7 @@ def register_blueprints(app):
     from .auth import bp as auth_bp
     from .producers import bp as producers_bp
     from .buyers import bp as buyers_bp
+    from .orders import bp as orders_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -63,6 +64,7 @@ def register_blueprints(app):
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(producers_bp, url_prefix="/producers-area")
     app.register_blueprint(buyers_bp, url_prefix="/buyers")
+    app.register_blueprint(orders_bp, url_prefix="/orders")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

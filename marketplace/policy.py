@@ -83,3 +83,20 @@ def ensure_document_access(organisation_id, region_code):
         ensure_region(region_code)
     else:
         ensure_member_of(organisation_id)
+
+
+def can_see_order(user, order):
+    """Tell whether user may see an order: both sides' members, and the buyer's region's administrators."""
+    if user.is_admin:
+        return can_administer_region(user, order.buyer_organisation.region_code)
+    return user.organisation_id in (order.buyer_organisation_id, order.seller_organisation_id)
+
+
+def ensure_can_see_order(order):
+    """Abort with 404 unless the current user may see the order; 403 for other regions' administrators."""
+    if order is None:
+        abort(404)
+    if current_user.is_admin:
+        ensure_region(order.buyer_organisation.region_code)
+    elif not can_see_order(current_user, order):
+        abort(404)

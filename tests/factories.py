@@ -189,3 +189,74 @@ class OfferFactory(BaseFactory):
         offer.set_delivery_regions(None if offer.delivers_everywhere else codes or [offer.region_code])
         if create:
             db.session.commit()
+
+
+# --- orders and the refund statement -------------------------------------------------------
+
+from datetime import UTC, datetime  # noqa: E402
+
+from marketplace.domain.organisations import AuthorityType  # noqa: E402
+from marketplace.models import Order, Proposal  # noqa: E402
+
+
+class LocalAuthorityFactory(UserFactory):
+    """A member of a commune of Bretagne (53)."""
+
+    organisation = factory.SubFactory(
+        OrganisationFactory, kind=OrganisationKind.LOCAL_AUTHORITY, authority_type=AuthorityType.COMMUNE,
+        name=factory.Sequence(lambda n: f"Commune {n}"),
+    )
+
+
+class ProposalFactory(BaseFactory):
+    """An accepted proposal of the offer to the demand, at the offer's price."""
+
+    class Meta:
+        model = Proposal
+
+    offer = factory.SubFactory(OfferFactory)
+    demand = factory.SubFactory(DemandFactory)
+    buyer_organisation = factory.SelfAttribute("demand.organisation")
+    seller_organisation = factory.SelfAttribute("offer.organisation")
+    category = factory.SelfAttribute("offer.category")
+    region_code = factory.SelfAttribute("demand.region_code")
+    quantity = 50_000
+    unit_price_cents = factory.SelfAttribute("offer.unit_price_cents")
+    vat_rate_bp = factory.SelfAttribute("offer.vat_rate_bp")
+    priority_rank = 2
+    status = "accepted"
+    buyer_decision = "accepted"
+    producer_decision = "accepted"
+    expires_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=2))
+
+
+class OrderFactory(BaseFactory):
+    """An order of 50,000 FFP2 masks at 0,90 € HT (5.5 % VAT), dated 20 April 2020, by a commune.
+
+    Pass buyer=<organisation> to order for another buyer, and offer__certification__reusable=True
+    for reusable masks.
+    """
+
+    class Meta:
+        model = Order
+        exclude = ("buyer",)
+
+    buyer = factory.SubFactory(
+        OrganisationFactory, kind=OrganisationKind.LOCAL_AUTHORITY, authority_type=AuthorityType.COMMUNE
+    )
+    offer = factory.SubFactory(OfferFactory)
+    proposal = factory.SubFactory(
+        ProposalFactory, offer=factory.SelfAttribute("..offer"),
+        demand=factory.SubFactory(DemandFactory, organisation=factory.SelfAttribute("...buyer")),
+        quantity=factory.SelfAttribute("..quantity"), unit_price_cents=factory.SelfAttribute("..unit_price_cents"),
+        vat_rate_bp=factory.SelfAttribute("..vat_rate_bp"),
+    )
+    demand = factory.SelfAttribute("proposal.demand")
+    number = factory.Sequence(lambda n: f"BC-2020-{n:05d}")
+    buyer_organisation = factory.SelfAttribute("buyer")
+    seller_organisation = factory.SelfAttribute("offer.organisation")
+    category = factory.SelfAttribute("offer.category")
+    quantity = 50_000
+    unit_price_cents = 90
+    vat_rate_bp = 550
+    created_at = datetime(2020, 4, 20, 9, 0, tzinfo=UTC)

@@ -33,3 +33,10 @@ def price_ttc_cents(price_ht_cents, rate_bp):
     ttc = Decimal(price_ht_cents) * (10_000 + rate_bp) / 10_000
     return int(ttc.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
+
+
+def line_amounts_cents(quantity, unit_price_ht_cents, rate_bp):
+    """Return (total HT, VAT, total TTC) of an invoice line in cents, the VAT rounded once per line."""
+    total_ht = quantity * unit_price_ht_cents
+    vat = int((Decimal(total_ht) * rate_bp / 10_000).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return total_ht, vat, total_ht + vat

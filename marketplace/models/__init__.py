@@ -7,9 +7,10 @@ from .offer import Offer, OfferRegion
 from .organisation import Organisation
 from .pool import Pool, PoolMembership
 from .proposal import MatchingRun, Order, Proposal
+from .refund import BeneficiaryShare, ExternalFunding, ExternalOrder
 from .user import Invitation, User
 
 __all__ = [
-    "AuditEntry", "Certification", "Demand", "Invitation", "MailPreference", "MatchingRun", "Notification", "Offer", "OfferRegion", "Order",
+    "AuditEntry", "BeneficiaryShare", "Certification", "Demand", "ExternalFunding", "ExternalOrder", "Invitation", "MailPreference", "MatchingRun", "Notification", "Offer", "OfferRegion", "Order",
     "Organisation", "Pool", "PoolMembership", "Proposal", "User",
 ]

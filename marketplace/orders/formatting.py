@@ -1,0 +1,45 @@
+"""Amounts in euros for the order and statement pages and documents, in the reader's language."""
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from flask_babel import get_locale
+
+from . import bp
+
+UNIT_PLACES = Decimal("0.0001")
+
+
+def _locale():
+    return str(get_locale())
+
+
+@bp.app_template_filter("euros")
+def euros(amount):
+    """Format a Decimal amount of euros: "1 234,56 €"."""
+    return format_currency(amount, "EUR", locale=_locale())
+
+
+@bp.app_template_filter("unit_euros")
+def unit_euros(amount):
+    """Format a unit price with up to four decimals, as a line total over its units can need."""
+    exact = Decimal(amount).quantize(UNIT_PLACES, rounding=ROUND_HALF_UP)
+    return format_currency(exact, "EUR", locale=_locale(), decimal_quantization=False)
+
+
+@bp.app_template_filter("percent_rate")
+def percent_rate(rate_bp):
+    """Format a rate held in basis points: 550 → "5,5 %"."""
+    return format_decimal(Decimal(rate_bp) / 100, locale=_locale()) + "\u00a0%"
+
+
+def cents_euros(cents):
+    return euros(Decimal(cents) / 100)
+
+
+def number(value):
+    return format_decimal(value, locale=_locale())
+
+
+def day(value):
+    return format_date(value, "short", locale=_locale()) if value else ""

@@ -1,0 +1,126 @@
+"""The refund statement (état récapitulatif) of a local authority: pages, PDF and CSV."""
+import re
+
+from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..domain.errors import DomainError
+from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder
+from ..policy import buyer_required
+from ..services import refunds
+from ..web import apply_domain_error, domain_message
+from . import bp
+from .csv_export import statement_csv
+from .forms import ConfirmForm, ExternalOrderForm, FundingForm, LocalProductionForm, ShareForm
+from .labels import SECTION_LABELS
+from .pdf import statement_pdf
+
+REMOVABLE = {"external": ExternalOrder, "funding": ExternalFunding, "share": BeneficiaryShare}
+
+
+def _claimant_file():
+    if not refunds.can_claim(current_user.organisation):
+        abort(404)
+    return refunds.refund_file(current_user.organisation)
+
+
+def _line_choices(refund_file):
+    """Offer the eligible orders, by code, for a funding or a share."""
+    return [(line.entry.key, f"{line.code} – {line.entry.supplier} – {line.entry.number}")
+            for line in refund_file.statement.lines]
+
+
+@bp.get("/refund")
+@buyer_required
+def statement():
+    """Show the statement: eligible orders by code, refunds, fundings, shares and what is missing."""
+    refund_file = _claimant_file()
+    return render_template("orders/statement.html", file=refund_file, confirm=ConfirmForm(), section_labels=SECTION_LABELS)
+
+
+def _add(form, template, save, title):
+    if form.validate_on_submit():
+        try:
+            save(form)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            flash(_("Added to your statement."), "success")
+            return redirect(url_for("orders.statement"))
+    return render_template(template, form=form, title=title)
+
+
+@bp.route("/refund/orders/new", methods=["GET", "POST"])
+@buyer_required
+def new_external_order():
+    """Add an order made outside the marketplace."""
+    _claimant_file()
+    return _add(ExternalOrderForm(), "orders/refund_form.html",
+                lambda f: refunds.add_external_order(current_user, f.order_data()), _("An order made outside the marketplace"))
+
+
+@bp.route("/refund/made-locally/new", methods=["GET", "POST"])
+@buyer_required
+def new_local_production():
+    """Add masks made locally from bought materials and sewing services."""
+    _claimant_file()
+    return _add(LocalProductionForm(), "orders/refund_form.html",
+                lambda f: refunds.add_external_order(current_user, f.order_data()), _("Masks made locally"))
+
+
+@bp.route("/refund/funding/new", methods=["GET", "POST"])
+@buyer_required
+def new_funding():
+    """Record external funding received for one order."""
+    form = FundingForm()
+    form.set_lines(_line_choices(_claimant_file()))
+    return _add(form, "orders/refund_form.html",
+                lambda f: refunds.add_funding(current_user, f.funding_data()), _("External funding received"))
+
+
+@bp.route("/refund/shares/new", methods=["GET", "POST"])
+@buyer_required
+def new_share():
+    """Record what a body an order was made for paid of it."""
+    form = ShareForm()
+    form.set_lines(_line_choices(_claimant_file()))
+    return _add(form, "orders/refund_form.html",
+                lambda f: refunds.add_share(current_user, f.share_data()), _("A share of a purchase made for others"))
+
+
+@bp.post("/refund/<any(external, funding, share):what>/<int:record_id>/remove")
+@buyer_required
+def remove(what, record_id):
+    """Remove an entry the body added to its statement."""
+    _claimant_file()
+    if ConfirmForm().validate_on_submit():
+        try:
+            refunds.remove(current_user, REMOVABLE[what], record_id)
+        except DomainError as error:
+            flash(domain_message(error), "danger")
+        else:
+            flash(_("Removed from your statement."), "success")
+    return redirect(url_for("orders.statement"))
+
+
+def _download(body, mimetype, extension):
+    name = re.sub(r"[^A-Za-z0-9]+", "-", current_user.organisation.name).strip("-").lower() or "statement"
+    response = make_response(body)
+    response.headers["Content-Type"] = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="etat-recapitulatif-{name}.{extension}"'
+    return response
+
+
+@bp.get("/refund/statement.pdf")
+@buyer_required
+def statement_as_pdf():
+    """Download the statement laid out like the official model, to sign."""
+    return _download(statement_pdf(_claimant_file()), "application/pdf", "pdf")
+
+
+@bp.get("/refund/statement.csv")
+@buyer_required
+def statement_as_csv():
+    """Download the statement's lines and totals as CSV."""
+    return _download(statement_csv(_claimant_file()), "text/csv; charset=utf-8", "csv")

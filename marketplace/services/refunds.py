@@ -1,0 +1,204 @@
+"""A local authority's refund file: its orders, what it adds, and the statement computed from them."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.geography import regions
+from ..domain.refund import Section, StatementEntry, build_statement, cap_for, policy_from, refund_shares
+from ..extensions import db
+from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Order
+from ..models.refund import ExternalOrderKind, line_key
+from .audit import record_decision
+from .orders import amounts_of, local_date, order_date
+
+
+@dataclass(frozen=True)
+class OwedShare:
+    share: BeneficiaryShare
+    owed: Decimal
+
+
+@dataclass(frozen=True)
+class RefundFile:
+    """Everything the statement pages and documents show for one body."""
+
+    organisation: object
+    overseas: bool
+    policy: object
+    statement: object
+    entries: list  # every order, eligible or not
+    fundings: list
+    shares: dict  # line key -> [OwedShare]
+
+    def code_of(self, key):
+        line = self.statement.line(key)
+        return line.code if line else None
+
+    @property
+    def reusable_cap(self):
+        return cap_for(True, self.overseas, self.policy)
+
+    @property
+    def is_ready_to_sign(self):
+        return bool(self.statement.lines) and not self.statement.unpaid
+
+
+def current_policy():
+    """Return the refund policy, with the figures the REFUND_POLICY setting overrides."""
+    return policy_from(current_app.config.get("REFUND_POLICY"))
+
+
+def can_claim(organisation):
+    """Tell whether an organisation may claim the State's contribution: local authorities only."""
+    return organisation is not None and organisation.is_local_authority
+
+
+def _sum_by_key(rows, cents):
+    totals = {}
+    for row in rows:
+        totals[row.line_key] = totals.get(row.line_key, 0) + cents(row)
+    return totals
+
+
+def _marketplace_entry(order, overseas, funding_cents):
+    reusable = order.offer.certification.reusable
+    return StatementEntry(
+        key=line_key(order.id, None), section=Section.REUSABLE if reusable else Section.SINGLE_USE,
+        supplier=order.seller_organisation.name, number=order.number, quantity=order.quantity,
+        total_ttc=Decimal(amounts_of(order).total_ttc_cents) / 100, order_date=order_date(order), overseas=overseas,
+        external_funding=Decimal(funding_cents) / 100, payment_reference=order.payment_reference,
+        payment_date=local_date(order.payment_date),
+    )
+
+
+def _external_entry(external, overseas, funding_cents):
+    return StatementEntry(
+        key=line_key(None, external.id), section=external.section, supplier=external.supplier,
+        number=external.number, quantity=external.quantity, total_ttc=external.total_ttc,
+        order_date=external.order_date, overseas=overseas, external_funding=Decimal(funding_cents) / 100,
+        payment_reference=external.payment_reference, payment_date=external.payment_date,
+    )
+
+
+def refund_file(organisation):
+    """Gather the body's orders, fundings and shares and compute its statement."""
+    policy = current_policy()
+    overseas = regions()[organisation.region_code].overseas
+    mine = organisation.id
+    fundings = list(db.session.scalars(
+        select(ExternalFunding).where(ExternalFunding.organisation_id == mine).order_by(ExternalFunding.id)))
+    shares = list(db.session.scalars(
+        select(BeneficiaryShare).where(BeneficiaryShare.organisation_id == mine).order_by(BeneficiaryShare.id)))
+    funded = _sum_by_key(fundings, lambda f: f.amount_cents)
+    orders = db.session.scalars(select(Order).where(Order.buyer_organisation_id == mine).order_by(Order.id))
+    externals = db.session.scalars(
+        select(ExternalOrder).where(ExternalOrder.organisation_id == mine).order_by(ExternalOrder.id))
+    entries = [_marketplace_entry(o, overseas, funded.get(line_key(o.id, None), 0)) for o in orders]
+    entries += [_external_entry(e, overseas, funded.get(line_key(None, e.id), 0)) for e in externals]
+    statement = build_statement(entries, policy)
+    return RefundFile(organisation, overseas, policy, statement, entries, fundings, _owed(statement, shares))
+
+
+def _owed(statement, shares):
+    """Pass each line's refund on to the bodies it was bought for, in proportion to what they paid."""
+    by_key = {}
+    for share in shares:
+        by_key.setdefault(share.line_key, []).append(share)
+    owed = {}
+    for key, group in by_key.items():
+        line = statement.line(key)
+        refund = line.refund if line else Decimal("0.00")
+        parts = refund_shares(refund, [Decimal(s.paid_cents) / 100 for s in group])
+        owed[key] = [OwedShare(s, part) for s, part in zip(group, parts)]
+    return owed
+
+
+def _ensure_claimant(user):
+    if not can_claim(user.organisation):
+        raise DomainError(N_("Only local authorities can claim the State's contribution."), ErrorCode.FORBIDDEN)
+
+
+def add_external_order(user, data):
+    """Add an order made outside the marketplace, or masks made locally (total = materials + sewing)."""
+    _ensure_claimant(user)
+    data = dict(data)
+    if data["kind"] == ExternalOrderKind.MADE_LOCALLY:
+        data["total_ttc_cents"] = data["materials_cents"] + data["sewing_cents"]
+    else:
+        data["materials_cents"] = data["sewing_cents"] = None
+    if data["total_ttc_cents"] <= 0:
+        raise DomainError(N_("The total must be more than zero."), field="total_ttc")
+    external = ExternalOrder(organisation_id=user.organisation_id, **data)
+    db.session.add(external)
+    db.session.flush()
+    _audit(user, "refund.external_order_added", external, {"kind": external.kind, "number": external.number})
+    db.session.commit()
+    return external
+
+
+def _line_owner(user, key):
+    """Return (order_id, external_order_id) for a line key of the user's own organisation, or refuse."""
+    kind, _, raw_id = (key or "").partition(":")
+    record = None
+    if raw_id.isdigit():
+        model = {"order": Order, "external": ExternalOrder}.get(kind)
+        record = db.session.get(model, int(raw_id)) if model else None
+    owner = None
+    if isinstance(record, Order):
+        owner = record.buyer_organisation_id
+    elif record is not None:
+        owner = record.organisation_id
+    if owner is None or owner != user.organisation_id:
+        raise DomainError(N_("Choose one of your orders."), field="line")
+    return (record.id, None) if isinstance(record, Order) else (None, record.id)
+
+
+def add_funding(user, data):
+    """Record funding received for one of the body's orders (funder, masks funded, amount, receipt)."""
+    _ensure_claimant(user)
+    data = dict(data)
+    order_id, external_order_id = _line_owner(user, data.pop("line"))
+    funding = ExternalFunding(organisation_id=user.organisation_id, order_id=order_id,
+                              external_order_id=external_order_id, **data)
+    db.session.add(funding)
+    db.session.flush()
+    _audit(user, "refund.funding_added", funding, {"funder": funding.funder, "amount_cents": funding.amount_cents})
+    db.session.commit()
+    return funding
+
+
+def add_share(user, data):
+    """Record what a body the purchase was made for paid of it; refuse paying more than the order cost."""
+    _ensure_claimant(user)
+    data = dict(data)
+    key = data.pop("line")
+    order_id, external_order_id = _line_owner(user, key)
+    entry = next(e for e in refund_file(user.organisation).entries if e.key == key)
+    already = db.session.scalars(select(BeneficiaryShare.paid_cents).where(
+        BeneficiaryShare.order_id == order_id if order_id else BeneficiaryShare.external_order_id == external_order_id))
+    if sum(already) + data["paid_cents"] > int(entry.total_ttc * 100):
+        raise DomainError(N_("The shares would add up to more than the order cost."), field="paid")
+    share = BeneficiaryShare(organisation_id=user.organisation_id, order_id=order_id,
+                             external_order_id=external_order_id, **data)
+    db.session.add(share)
+    db.session.flush()
+    _audit(user, "refund.share_added", share, {"beneficiary": share.beneficiary, "paid_cents": share.paid_cents})
+    db.session.commit()
+    return share
+
+
+def remove(user, model, record_id):
+    """Remove an external order, a funding or a share the body recorded."""
+    record = db.session.get(model, record_id)
+    if record is None or record.organisation_id != user.organisation_id:
+        raise DomainError(N_("This entry does not exist."), ErrorCode.NOT_FOUND)
+    _audit(user, f"refund.{model.__tablename__.removeprefix('refund_')}_removed", record, None)
+    db.session.delete(record)
+    db.session.commit()
+
+
+def _audit(user, action, record, after):
+    record_decision(user, action, record, after=after, region_code=user.organisation.region_code)
