@@ -157,12 +157,18 @@ def in_child(engine, offer_count, demand_count):
 
 
 def end_to_end_seconds(offer_count, demand_count):
-    """TO BE FILLED BY THE DB HALF: read from PostgreSQL, solve, write proposals back; return seconds.
+    """Read from PostgreSQL, solve, write proposals back (benchmarks/matching_db.py); return seconds.
 
-    Until the proposal models and the Celery task exist this returns None, and engine_s reports
-    the solver time alone.
+    Runs in a child process that loads the same seeded market into a PostgreSQL of its own (loading
+    not timed) and times one `run_matching`; None if PostgreSQL cannot be had.
     """
-    return None
+    script = ROOT / "benchmarks" / "matching_db.py"
+    done = subprocess.run([sys.executable, str(script), str(offer_count), str(demand_count)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"  end to end failed: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr, flush=True)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])["seconds"]
 
 
 def percent(part, whole):

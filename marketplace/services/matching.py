@@ -5,6 +5,7 @@ remaining quantity with conditional UPDATEs, so a producer lowering stock or a s
 never make us allocate more than an offer holds or a demand asks; the CHECK constraints are the
 last guard. A run killed midway commits nothing; the next one does the work.
 """
+import json
 import logging
 import time
 from contextlib import contextmanager
@@ -215,8 +216,32 @@ def write_proposals(run, allocations, offer_rows, demand_rows):
     )
     expires_at = utcnow() + timedelta(hours=current_app.config["PROPOSAL_TTL_HOURS"])
     rows = [_proposal_row(run, a, offer_rows[a.offer_id], demand_rows[a.demand_id], expires_at) for a in allocations]
-    ids = db.session.scalars(insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), rows).all()
+    if db.session.get_bind().dialect.name == "postgresql":
+        ids = _copy_proposals(rows)
+    else:
+        ids = db.session.scalars(insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), rows).all()
     announce_proposals(list(zip(ids, rows)))
+    return ids
+
+
+COPIED = ("id", "offer_id", "demand_id", "run_id", "buyer_organisation_id", "seller_organisation_id", "source",
+          "category", "region_code", "quantity", "unit_price_cents", "vat_rate_bp", "priority_rank", "own_region",
+          "reasons", "status", "expires_at", "created_at")
+
+
+def _copy_proposals(rows):
+    """Insert the proposals with COPY on the session's own connection (same transaction); return their ids.
+
+    A national run writes a hundred thousand rows: COPY is several times faster than multi-row INSERTs.
+    """
+    ids = db.session.scalars(
+        text("SELECT nextval(pg_get_serial_sequence('proposal', 'id')) FROM generate_series(1, :n)"), {"n": len(rows)}
+    ).all()
+    cursor = db.session.connection().connection.dbapi_connection.cursor()
+    with cursor.copy(f"COPY proposal ({', '.join(COPIED)}) FROM STDIN") as copy:
+        for proposal_id, row in zip(ids, rows):
+            row["id"] = proposal_id
+            copy.write_row([json.dumps(row[c]) if c == "reasons" else row[c] for c in COPIED])
     return ids
 
 
@@ -224,7 +249,7 @@ def _proposal_row(run, allocation, offer, demand, expires_at):
     return {
         "offer_id": allocation.offer_id, "demand_id": allocation.demand_id, "run_id": run.id,
         "buyer_organisation_id": demand.organisation_id, "seller_organisation_id": offer.organisation_id,
-        "source": ProposalSource.MATCHING, "category": allocation.category, "region_code": allocation.region,
+        "source": ProposalSource.MATCHING.value, "category": allocation.category, "region_code": allocation.region,
         "quantity": allocation.units, "unit_price_cents": allocation.unit_price_cents,
         "vat_rate_bp": offer.vat_rate_bp, "priority_rank": allocation.priority, "own_region": allocation.own_region,
         "reasons": {
