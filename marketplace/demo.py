@@ -1,5 +1,6 @@
 """A realistic demo data set, so a newcomer sees a working marketplace."""
 import unicodedata
+from datetime import timedelta
 
 from stdnum import luhn
 
@@ -66,4 +67,73 @@ def seed(password):
     for code, region in regions().items():
         admin = create_admin(f"admin-{code}@demo.masques.example.fr", f"Administration {region.name}", password, code)
         logins.append((f"{admin.role} ({region.name})", admin.email))
+    seed_market({o.organisation.name: o for o in owners})
     return logins
+
+
+# (producer, category, units, price in cents, regions delivered to: None for all of France)
+DEMO_OFFERS = [
+    ("Filtres de Bretagne", "FFP2", 400_000, 210, None),
+    ("Filtres de Bretagne", "SURGICAL_IIR", 600_000, 48, ["53", "52", "28"]),
+    ("Tissage des Vosges", "UNS1", 300_000, 190, ["44", "27", "11"]),
+    ("Tissage des Vosges", "AFNOR", 200_000, 140, ["44"]),
+    ("Protection Rhône Textile", "FFP2", 250_000, 230, ["84", "93", "27"]),
+    ("Protection Rhône Textile", "UNS2", 500_000, 120, None),
+    ("Occitanie Médical Import", "SURGICAL_II", 800_000, 42, ["76", "75", "93"]),
+    ("Masques Antilles Confection", "UNS1", 60_000, 260, ["01"]),
+]
+# (buyer, category, units, ceiling in cents, substitutes accepted)
+DEMO_DEMANDS = [
+    ("Centre hospitalier de Lyon Sud", "FFP2", 300_000, 260, ["FFP3"]),
+    ("Ville de Rennes", "SURGICAL_I", 150_000, 55, ["SURGICAL_II", "SURGICAL_IIR"]),
+    ("Ville de Rennes", "FFP2", 100_000, 240, []),
+    ("Département de la Gironde", "SURGICAL_II", 500_000, 50, []),
+    ("Aéro Composants Toulouse", "UNS1", 120_000, 200, []),
+    ("Fédération Bois Grand Est", "AFNOR", 80_000, 150, ["UNS1"]),
+]
+
+
+def seed_market(owners):
+    """Add verified certifications, approved offers and open demands in several regions, then match once."""
+    from .domain.certifications import CertificationStatus, TestingBody
+    from .domain.masks import CATEGORIES, Category
+    from .domain.offers import OfferStatus
+    from .domain.priority import priority_rank
+    from .domain.vat import vat_rate_bp
+    from .models import Certification, Demand, Offer
+    from .services.demands import local_today
+    from .services.matching import RunTrigger, run_matching
+
+    today = local_today()
+    for name, category, units, price, delivered in DEMO_OFFERS:
+        owner = owners[name]
+        organisation = owner.organisation
+        certification = Certification(
+            organisation=organisation, region_code=organisation.region_code, category=category,
+            standard=CATEGORIES[Category(category)].standard, reusable=category in ("UNS1", "UNS2", "AFNOR"),
+            exhalation_valve=False, testing_body=TestingBody.DGA, testing_body_name="DGA Maîtrise NRBC",
+            report_reference=f"DEMO-{category}", report_date=today, report_path="reports/demo.pdf",
+            report_filename="rapport.pdf", report_size=1, status=CertificationStatus.VERIFIED, decided_at=utcnow(),
+        )
+        offer = Offer(
+            organisation=organisation, certification=certification, region_code=organisation.region_code,
+            category=category, quantity=units, allocated_quantity=0, remaining_quantity=units,
+            unit_price_cents=price, vat_rate_bp=vat_rate_bp(category, False, today), available_from=today,
+            submitted_at=utcnow(), decided_at=utcnow(),
+        )
+        offer.set_delivery_regions(delivered)
+        offer.set_status(OfferStatus.APPROVED)
+        db.session.add_all([certification, offer])
+    for name, category, units, ceiling, substitutes in DEMO_DEMANDS:
+        owner = owners[name]
+        organisation = owner.organisation
+        db.session.add(Demand(
+            organisation=organisation, created_by=owner, category=category, accepted_substitutes=substitutes,
+            quantity=units, matched_quantity=0, matched_total_cents=0, reserved_quantity=0,
+            region_code=organisation.region_code, departement_code=organisation.departement_code,
+            max_unit_price_cents=ceiling, needed_by=today + timedelta(days=30), public_facing=False,
+            priority_rank=priority_rank(organisation.kind, category), contact_name=owner.full_name,
+            contact_email=owner.email, status="open",
+        ))
+    db.session.commit()
+    run_matching(RunTrigger.DEMO)

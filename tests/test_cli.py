@@ -34,3 +34,14 @@ def test_seed_demo_loads_every_kind_of_buyer_producers_and_admins_and_prints_log
 
     again = app.test_cli_runner().invoke(args=["seed-demo", "--if-empty"])
     assert "already has data" in again.output
+
+
+def test_seed_demo_lists_offers_and_demands_and_matches_them_once(app):
+    from marketplace.models import Demand, MatchingRun, Offer, Proposal
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count()).where(Offer.listed.is_(True))) >= 1
+    assert len(set(db.session.scalars(select(Demand.region_code)))) >= 3
+    run = db.session.scalars(select(MatchingRun)).one()
+    assert run.trigger == "demo" and run.status == "succeeded"
+    assert db.session.scalar(select(func.count(Proposal.id))) >= 3
