@@ -1,5 +1,6 @@
 """Sending the outbox: claim, send, mark sent, retry with backoff, dead letters, sweep and digest."""
 import email
+import logging
 import smtplib
 import uuid
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from itertools import groupby
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.notifications import Delivery, Status, Topic, is_permanent_smtp_code, retry_delay
@@ -20,6 +21,7 @@ from ..models.base import utcnow
 from ..policy import can_administer_region
 from .tokens import read_token
 
+log = logging.getLogger(__name__)
 # Errors after which the connection cannot carry the rest of the batch.
 CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
 
@@ -60,36 +62,40 @@ def send_notifications(ids):
     outcome = BatchOutcome()
     if not claimed:
         return outcome
-    # Built before the first commit below expires the rows.
-    batch = [(row.id, row.attempts, build_message(row)) for row in claimed]
-    db.session.commit()
+    batch = [(row.attempts, build_message(row)) for row in claimed]
+    db.session.expunge_all()  # every later commit would otherwise expire them all again
     handled = set()
     try:
         with open_transport() as transport:
-            for row_id, attempts, message in batch:
+            for attempts, outgoing in batch:
                 try:
-                    transport.send(message, row_id)
+                    transport.send(outgoing)
                 except CONNECTION_ERRORS:
                     raise
                 except smtplib.SMTPException as error:
-                    _record_failure(outcome, row_id, attempts, error)
+                    _record_failure(outcome, outgoing.notification_id, attempts, error)
                 else:
-                    _mark_sent(row_id)
+                    _mark_sent(outgoing.notification_id)
                     outcome.sent += 1
-                handled.add(row_id)
+                handled.add(outgoing.notification_id)
     except (*CONNECTION_ERRORS, smtplib.SMTPException) as error:
-        for row_id, attempts, _message in batch:
-            if row_id not in handled:
-                _record_failure(outcome, row_id, attempts, error)
+        for attempts, outgoing in batch:
+            if outgoing.notification_id not in handled:
+                _record_failure(outcome, outgoing.notification_id, attempts, error)
     return outcome
 
 
 def _mark_sent(row_id):
-    db.session.execute(
-        update(Notification)
-        .where(Notification.id == row_id, Notification.status != Status.SENT)
-        .values(status=Status.SENT, sent_at=utcnow(), claim_token=None, last_error=None),
-        execution_options={"synchronize_session": False},
+    # On the table, not the ORM: this runs once per mail and the ORM's bookkeeping is not needed.
+    table = Notification.__table__
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        # Losing this mark in a database crash only means the mail goes again, with the same Message-ID.
+        connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    connection.execute(
+        table.update()
+        .where(table.c.id == row_id, table.c.status != Status.SENT)
+        .values(status=Status.SENT, sent_at=utcnow(), claim_token=None, last_error=None)
     )
     db.session.commit()
 
@@ -104,6 +110,7 @@ def _record_failure(outcome, row_id, attempts, error):
     config = current_app.config
     permanent = is_permanent_smtp_code(_smtp_code(error))
     values = {"claim_token": None, "last_error": f"{type(error).__name__}: {error}"[:500]}
+    log.warning("mail %s failed (attempt %s): %s", row_id, attempts, values["last_error"])
     if permanent or attempts >= config["MAIL_MAX_ATTEMPTS"]:
         values["status"] = Status.DEAD
     else:

@@ -4,8 +4,10 @@ import email
 import threading
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from email import policy
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 
 from aiosmtpd.controller import Controller
 
@@ -16,7 +18,11 @@ from tests.support.servers import free_port
 class Received:
     message_id: str
     recipients: tuple
-    message: EmailMessage
+    content: bytes
+
+    @cached_property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.content, policy=policy.default)
 
     @property
     def to(self):
@@ -48,9 +54,10 @@ class RecordingHandler:
             return "451 4.3.0 Try again later"
         if self.delay:
             await asyncio.sleep(self.delay)
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        # Only the headers now: the server must keep up with the benchmark.
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(envelope.content)
         with self.lock:
-            self.received.append(Received(message["Message-ID"], tuple(envelope.rcpt_tos), message))
+            self.received.append(Received(headers["Message-ID"], tuple(envelope.rcpt_tos), envelope.content))
         return "250 2.0.0 OK"
 
 
