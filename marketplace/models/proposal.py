@@ -2,7 +2,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -113,7 +113,8 @@ class MatchingRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offers_considered: Mapped[int] = mapped_column(Integer, default=0)
     demands_considered: Mapped[int] = mapped_column(Integer, default=0)
-    units_matched: Mapped[int] = mapped_column(Integer, default=0)
+    # National runs match billions of units: beyond a 32-bit integer.
+    units_matched: Mapped[int] = mapped_column(BigInteger, default=0)
     proposals_created: Mapped[int] = mapped_column(Integer, default=0)
     # {"FFP2|53": 12000, …}: units asked and not matched, by category and region.
     unmatched: Mapped[dict] = mapped_column(JSON, default=dict)
