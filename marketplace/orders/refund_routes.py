@@ -5,7 +5,7 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..domain.errors import DomainError
+from ..domain.errors import DomainError, ErrorCode
 from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder
 from ..policy import buyer_required
 from ..services import refunds
@@ -98,6 +98,8 @@ def remove(what, record_id):
         try:
             refunds.remove(current_user, REMOVABLE[what], record_id)
         except DomainError as error:
+            if error.code == ErrorCode.NOT_FOUND:
+                abort(404)  # another body's entry: ids are not revealed
             flash(domain_message(error), "danger")
         else:
             flash(_("Removed from your statement."), "success")
