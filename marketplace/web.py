@@ -29,6 +29,18 @@ def apply_domain_error(form, error):
         form.form_errors.append(message)
 
 
+# A PostgreSQL integer: no id, page or quantity of the marketplace is larger.
+MAX_INT = 2**31 - 1
+
+
+def bounded_int(raw):
+    """Parse a whole number from a query string or form; refuse (ValueError) what no column could hold."""
+    value = int(raw)
+    if abs(value) > MAX_INT:
+        raise ValueError(raw)
+    return value
+
+
 def is_safe_redirect(target):
     """Accept only local paths as a post-login destination."""
     if not target:

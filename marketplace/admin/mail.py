@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from ..domain.errors import DomainError, ErrorCode
 from ..policy import admin_required
 from ..services import notifications
+from ..web import bounded_int
 from . import bp
 
 
@@ -14,7 +15,7 @@ from . import bp
 @admin_required
 def dead_letters():
     """List the mails given up on in the administrator's regions, each with a retry button."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     return render_template(
         "admin/mail_dead_letters.html",
         pagination=notifications.dead_letters(current_user, page),

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..policy import admin_required, administered_region_codes
 from ..proposal_pages import DecisionForm, readable_proposal, render_proposal
 from ..services import matching, proposals
+from ..web import bounded_int
 from . import bp
 
 
@@ -13,7 +14,7 @@ from . import bp
 @admin_required
 def matching_runs():
     """List the matching runs, newest first, with what each considered, matched and left unmatched."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     return render_template("admin/matching.html", pagination=matching.recent_runs(page), form=DecisionForm())
 
 
@@ -33,7 +34,7 @@ def run_matching_now():
 @admin_required
 def region_proposals():
     """List the proposals delivered to the administrator's regions."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     pagination = proposals.region_proposals_page(administered_region_codes(current_user), page)
     return render_template("admin/proposals.html", pagination=pagination)
 

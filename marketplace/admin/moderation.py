@@ -11,7 +11,7 @@ from ..models import Certification, Offer
 from ..policy import admin_required, ensure_region
 from ..services import certifications, moderation, offers
 from ..services.administration import audit_trail
-from ..web import apply_domain_error
+from ..web import apply_domain_error, bounded_int
 from . import bp
 from .forms import ActionForm, RejectForm
 
@@ -140,7 +140,7 @@ def reject_offer(offer_id):
 @admin_required
 def bulk_approve_offers():
     """Approve the offers ticked in the queue."""
-    ids = request.form.getlist("offer_ids", type=int)
+    ids = request.form.getlist("offer_ids", type=bounded_int)
     if ActionForm().validate_on_submit() and ids:
         for region_code in db.session.scalars(select(Offer.region_code).where(Offer.id.in_(ids)).distinct()):
             ensure_region(region_code)

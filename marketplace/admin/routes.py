@@ -5,6 +5,7 @@ from flask_login import current_user
 from ..domain.geography import regions
 from ..policy import admin_required, administered_region_codes, ensure_region
 from ..services import administration
+from ..web import bounded_int
 from . import bp
 
 
@@ -23,7 +24,7 @@ def region(code):
     if code not in regions():
         abort(404)
     ensure_region(code)
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     return render_template(
         "admin/region.html", region=regions()[code], pagination=administration.organisations_page(code, page)
     )
@@ -33,6 +34,6 @@ def region(code):
 @admin_required
 def audit_log():
     """Show the decisions taken in the administrator's regions, newest first."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     pagination = administration.audit_page(administered_region_codes(current_user), page)
     return render_template("admin/audit.html", pagination=pagination)

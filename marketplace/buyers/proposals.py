@@ -9,7 +9,7 @@ from ..models import Offer
 from ..proposal_pages import decide, order_link, readable_proposal, render_proposal
 from ..services import demands, proposals
 from ..services.proposal_mail import BUYER
-from ..web import apply_domain_error
+from ..web import apply_domain_error, bounded_int
 from ..policy import buyer_required
 from . import bp
 from .forms import RequestOfferForm
@@ -21,7 +21,7 @@ bp.add_app_template_global(order_link)
 @buyer_required
 def my_proposals():
     """List the proposals made for the organisation's demands, those waiting for an answer first."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     pagination = proposals.proposals_page(current_user.organisation_id, BUYER, page)
     return render_template("buyers/proposals.html", pagination=pagination)
 
@@ -52,7 +52,7 @@ def decline_proposal(proposal_id):
 @buyer_required
 def my_orders():
     """List the organisation's orders, newest first."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     return render_template("buyers/orders.html", pagination=proposals.orders_page(current_user.organisation_id, BUYER, page))
 
 
@@ -65,8 +65,8 @@ def request_offer(offer_id):
         abort(404)
     live = demands.live_demands_of(current_user.organisation_id)
     form = RequestOfferForm(live)
-    if request.method == "GET" and request.args.get("demand", type=int) in {d.id for d in live}:
-        form.demand_id.data = request.args.get("demand", type=int)
+    if request.method == "GET" and request.args.get("demand", type=bounded_int) in {d.id for d in live}:
+        form.demand_id.data = request.args.get("demand", type=bounded_int)
     if form.validate_on_submit():
         try:
             item = proposals.request_offer(current_user, offer.id, form.demand_id.data, form.quantity.data)

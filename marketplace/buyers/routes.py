@@ -10,7 +10,7 @@ from ..domain.priority import priority_label
 from ..policy import buyer_required, ensure_can_see_pool, ensure_member_of
 from ..models import Proposal
 from ..services import demands, pools, proposals
-from ..web import apply_domain_error, domain_message
+from ..web import apply_domain_error, bounded_int, domain_message
 from . import bp
 from .forms import ConfirmForm, DemandForm, JoinPoolForm, PoolForm
 
@@ -45,7 +45,7 @@ def _run(action, success, *args):
 @buyer_required
 def my_demands():
     """List the organisation's demands with their status."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     pagination = demands.organisation_demands_page(current_user.organisation_id, page)
     return render_template("buyers/demands.html", pagination=pagination)
 

@@ -6,6 +6,7 @@ from ..policy import producer_required
 from ..proposal_pages import decide, readable_proposal, render_proposal
 from ..services import proposals
 from ..services.proposal_mail import PRODUCER
+from ..web import bounded_int
 from . import bp
 
 
@@ -13,7 +14,7 @@ from . import bp
 @producer_required
 def my_proposals():
     """List the proposals made on the organisation's offers, those waiting for an answer first."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     pagination = proposals.proposals_page(current_user.organisation_id, PRODUCER, page)
     return render_template("producers/proposals.html", pagination=pagination)
 
@@ -44,6 +45,6 @@ def decline_proposal(proposal_id):
 @producer_required
 def my_orders():
     """List the organisation's orders, newest first."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     pagination = proposals.orders_page(current_user.organisation_id, PRODUCER, page)
     return render_template("producers/orders.html", pagination=pagination)

@@ -9,7 +9,7 @@ from ..models import Certification, Offer
 from ..policy import ensure_document_access, ensure_member_of, producer_required
 from ..services import certifications, offer_import, offers
 from ..services.administration import audit_trail
-from ..web import apply_domain_error
+from ..web import apply_domain_error, bounded_int
 from . import bp
 from .forms import ActionForm, CertificationForm, ImportForm, OfferForm
 
@@ -28,7 +28,7 @@ def dashboard():
     return render_template(
         "producers/dashboard.html",
         certifications=certifications.organisation_certifications(organisation_id),
-        pagination=offers.organisation_offers(organisation_id, request.args.get("page", 1, type=int)),
+        pagination=offers.organisation_offers(organisation_id, request.args.get("page", 1, type=bounded_int)),
     )
 
 

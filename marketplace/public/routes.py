@@ -7,7 +7,7 @@ from ..domain.offers import parse_price_cents
 from ..producers.forms import category_choices
 from ..services import accounts, directory
 from ..services.catalogue import DEFAULT_SORT, CatalogueQuery, catalogue_page
-from ..web import is_safe_redirect
+from ..web import bounded_int, is_safe_redirect
 from . import bp
 
 
@@ -20,7 +20,7 @@ def home():
 @bp.get("/producers")
 def producers():
     """List the producers whose certifications are verified, like the ministry's published list."""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=bounded_int)
     region = request.args.get("region") or None
     category = request.args.get("category") or None
     pagination, rows = directory.certified_producers_page(page=page, region_code=region, category=category)
@@ -37,7 +37,7 @@ def catalogue():
     query = CatalogueQuery(
         category=args.get("category") or None,
         region=args.get("region") or None,
-        min_quantity=args.get("min_quantity", type=int),
+        min_quantity=args.get("min_quantity", type=bounded_int),
         max_price_cents=_price_cents(args.get("max_price")),
         sort=args.get("sort", DEFAULT_SORT),
     )
