@@ -1,12 +1,13 @@
 """Forms for signing up, logging in, passwords and invitations."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from ..domain.geography import departements, regions
 from ..domain.organisations import SECTORS, AuthorityType, OrganisationKind
+from ..fields import WholeNumberField
 
 KIND_LABELS = {
     OrganisationKind.PRODUCER: _l("Producer"),
@@ -77,7 +78,7 @@ class SignupForm(PasswordFields, FlaskForm):
     )
     region_code = SelectField(_l("Region"), validators=[DataRequired()])
     departement_code = SelectField(_l("Département"), validators=[DataRequired()])
-    headcount = IntegerField(
+    headcount = WholeNumberField(
         _l("Headcount"),
         validators=[DataRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=2_000_000)],
     )

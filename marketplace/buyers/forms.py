@@ -4,7 +4,7 @@ from decimal import Decimal
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, DecimalField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -12,6 +12,7 @@ from ..auth.forms import choices, departement_choices, region_choices
 from ..domain.geography import region_name
 from ..domain.masks import CATEGORIES
 from ..domain.substitutes import SUBSTITUTES
+from ..fields import WholeNumberField
 
 WHOLE_NUMBER = _l("Enter a whole number.")
 
@@ -67,7 +68,7 @@ class DemandForm(PlaceAndPriceFields, FlaskForm):
         validators=[Optional()],
         description=_l("Only masks that protect at least as well as the one you ask for, e.g. FFP3 for FFP2, UNS1 for UNS2."),
     )
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         _l("Quantity (units)"),
         validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
         render_kw={"list": "lots", "inputmode": "numeric"},
@@ -101,7 +102,7 @@ class PoolForm(PlaceAndPriceFields, FlaskForm):
 
 
 class JoinPoolForm(FlaskForm):
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         _l("Your quantity (units)"),
         validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
     )
@@ -116,7 +117,7 @@ class RequestOfferForm(FlaskForm):
     """Ask a producer for units of one offer, for one of the buyer's live demands."""
 
     demand_id = SelectField(_l("For my demand"), coerce=int, validators=[DataRequired()])
-    quantity = IntegerField(_l("Quantity (units)"), validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1)])
+    quantity = WholeNumberField(_l("Quantity (units)"), validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1)])
 
     def __init__(self, live_demands, *args, **kwargs):
         super().__init__(*args, **kwargs)

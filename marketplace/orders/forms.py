@@ -3,11 +3,12 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField
+from wtforms import DateField, DecimalField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from ..auth.forms import choices
+from ..fields import WholeNumberField
 from ..models.refund import ExternalOrderKind
 
 WHOLE_NUMBER = _l("Enter a whole number.")
@@ -73,7 +74,7 @@ def money(label, minimum="0.01"):
 
 
 def quantity(label):
-    return IntegerField(label, validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)])
+    return WholeNumberField(label, validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)])
 
 
 class ConfirmForm(FlaskForm):
@@ -147,7 +148,7 @@ class LineFields:
 class FundingForm(LineFields, FlaskForm):
     funder = StringField(_l("Funder"), validators=[DataRequired(), Length(max=200)],
                          description=_l("E.g. European Union (REACT-EU), a donor."))
-    masks_funded = IntegerField(_l("Masks funded"), validators=[InputRequired(message=WHOLE_NUMBER), NumberRange(min=0, max=1_000_000_000)])
+    masks_funded = WholeNumberField(_l("Masks funded"), validators=[InputRequired(message=WHOLE_NUMBER), NumberRange(min=0, max=1_000_000_000)])
     amount = money(_l("Amount received (€)"))
     receipt_reference = StringField(_l("Receipt reference"), validators=[DataRequired(), Length(max=64)])
 

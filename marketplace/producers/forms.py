@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, FloatField, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.forms import choices
@@ -11,6 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.geography import regions
 from ..domain.masks import CATEGORIES
 from ..domain.offers import parse_price_cents
+from ..fields import WholeNumberField
 from ..services.offers import DeliveryScope
 
 TESTING_BODY_LABELS = {
@@ -44,7 +45,7 @@ class CertificationForm(FlaskForm):
         description=_l("Leave empty for the category's standard (EN 149, EN 14683, DGA protocol, AFNOR SPEC S76-001…)."),
     )
     reusable = BooleanField(_l("Reusable mask"))
-    washes = IntegerField(_l("Number of washes (reusable masks)"), validators=[Optional(), NumberRange(min=0, max=1000)])
+    washes = WholeNumberField(_l("Number of washes (reusable masks)"), validators=[Optional(), NumberRange(min=0, max=1000)])
     exhalation_valve = BooleanField(_l("Has an exhalation valve"))
     testing_body = SelectField(_l("Testing body"), validators=[DataRequired()])
     testing_body_name = StringField(_l("Name of the laboratory"), validators=[DataRequired(), Length(max=200)])
@@ -56,7 +57,7 @@ class CertificationForm(FlaskForm):
     air_permeability = FloatField(
         _l("Air permeability (L·m⁻²·s⁻¹ at 100 Pa)"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
-    breathability_hours = IntegerField(
+    breathability_hours = WholeNumberField(
         _l("Breathability: hours of wear"), validators=[Optional(), NumberRange(min=0, max=48)]
     )
     report = FileField(_l("Test report (PDF)"), validators=[FileRequired(message=_l("Attach the test report."))])
@@ -69,7 +70,7 @@ class CertificationForm(FlaskForm):
 
 class OfferForm(FlaskForm):
     category = SelectField(_l("Mask category"), validators=[DataRequired()])
-    quantity = IntegerField(
+    quantity = WholeNumberField(
         _l("Quantity available (units)"),
         validators=[DataRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=100_000_000)],
     )

@@ -29,3 +29,50 @@ def test_a_huge_minimum_quantity_in_the_catalogue_is_ignored(client):
 def test_bulk_approving_a_huge_offer_id_approves_nothing(client, login):
     login(AdminFactory())
     assert client.post("/admin/offers/bulk-approve", data={"offer_ids": HUGE}).status_code == 302
+
+
+# --- forms: a number no column holds is refused on the field, and what was typed stays -------
+
+ENORMOUS = "9" * 400  # past a float's range: wtforms' NumberRange raised OverflowError on it
+
+
+def _offer_form():
+    return {"category": "FFP2", "quantity": "100000", "unit_price": "0,90", "delivery_scope": "own",
+            "available_from": "2020-05-04", "expires_on": ""}
+
+
+def _demand_form():
+    from datetime import date, timedelta
+
+    return {"category": "FFP2", "quantity": "100000", "region_code": "53", "departement_code": "35",
+            "max_unit_price": "0.95", "needed_by": (date.today() + timedelta(days=20)).isoformat(),
+            "contact_name": "Claire Martin", "contact_email": "claire@example.fr", "contact_phone": ""}
+
+
+def _external_order_form():
+    return {"kind": "reusable", "supplier": "Atelier", "number": "EXT-17", "order_date": "2020-04-25",
+            "quantity": "1000", "total_ttc": "3 100,00", "payment_reference": "", "payment_date": ""}
+
+
+def _signup_form():
+    return {"name": "Ateliers", "siret": "73282932000074", "kind": "company", "region_code": "53",
+            "departement_code": "35", "headcount": "50", "full_name": "Claire", "email": "c@example.fr",
+            "password": "correct horse battery", "confirm": "correct horse battery"}
+
+
+NUMBER_FIELDS = [
+    ("producer", "/producers-area/offers/new", _offer_form, "quantity"),
+    ("buyer", "/buyers/demands/new", _demand_form, "quantity"),
+    ("buyer", "/orders/refund/orders/new", _external_order_form, "quantity"),
+    ("visitor", "/auth/signup", _signup_form, "headcount"),
+]
+
+
+@pytest.mark.parametrize("who, url, form, field", NUMBER_FIELDS)
+def test_an_enormous_number_is_refused_on_its_field(client, login, who, url, form, field):
+    if USERS[who]:
+        login(USERS[who]())
+    response = client.post(url, data=form() | {field: ENORMOUS})
+    page = response.get_data(as_text=True)
+    assert response.status_code in (200, 422)
+    assert "Ce nombre est trop grand." in page and ENORMOUS in page
