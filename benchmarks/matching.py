@@ -7,6 +7,7 @@ interpreter and market included) is that engine's alone. Prints a table, rewrite
 """
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -232,7 +233,12 @@ def write_section(markdown):
     RESULTS.write_text(text, encoding="utf-8")
 
 
-def section_markdown(rows, result):
+def load_average():
+    """Return the 1-minute load average: the 2 cores are shared, so timings depend on it."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
+def section_markdown(rows, result, loads):
     """Return the RESULTS.md section: how it was run, the table, and the RESULT line."""
     largest = rows[-1]
     growth = ", ".join(f"{r['optimal']['seconds'] / rows[0]['optimal']['seconds']:.1f}×" for r in rows)
@@ -243,9 +249,11 @@ def section_markdown(rows, result):
         "priority classes from `domain/priority.py`, 40 % of buyers opting in to substitutes, prices around",
         "spring-2020 levels, ceilings rounded to 5 ¢, needs spread over 45 days. Each engine runs in a child",
         "process; peak MB is that process's max RSS (interpreter and market included).",
-        "**engine_s is the in-memory solver time for now** (grouping, network, max flows + one min-cost flow,",
-        "pairing): the PostgreSQL read / write-back timing is left to the DB half (`end_to_end_seconds`).",
-        "The 2-core machine is shared with three other engineers' jobs: timings are noisy.",
+        "`time s` of the optimal engine (solver_s) is the in-memory `match()` (grouping, network, max flows,",
+        "one min-cost flow, pairing); engine_s is end to end on PostgreSQL (`end_to_end_seconds`: read,",
+        "solve, proposals written back), or solver_s when no PostgreSQL could be had.",
+        "The 2-core machine is shared with other engineers' jobs: timings are noisy "
+        f"(1-minute load average {loads[0]:.1f} at the start of this run, {loads[1]:.1f} at the end).",
         "`% opt` compares with the optimum's units in the same class; the optimum itself is checked",
         "against an independent HiGHS integer program in `tests/unit/test_matching.py`.",
         "",
@@ -274,11 +282,13 @@ def main():
         print(json.dumps(measure(engine, int(offer_count), int(demand_count))))
         return
     sizes = SIZES if not args.sizes else [tuple(map(int, s.split("x"))) for s in args.sizes.split(",")]
+    load_at_start = load_average()
     rows = report_rows(sizes)
     result = result_line(rows[-1])
     print(table(rows))
+    print(f"load average: {load_at_start:.1f} at start, {load_average():.1f} at end")
     if not args.sizes:
-        write_section(section_markdown(rows, result))
+        write_section(section_markdown(rows, result, (load_at_start, load_average())))
     print(result)
 
 
