@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..auth.forms import choices, departement_choices, region_choices
 from ..domain.geography import region_name
 from ..domain.masks import CATEGORIES
+from ..domain.offers import MAX_PRICE_CENTS
 from ..domain.substitutes import SUBSTITUTES
 from ..fields import WholeNumberField
 
@@ -29,8 +30,15 @@ def substitute_choices():
 
 
 def whole_cents(form, field):
+    if field.errors:  # out of range, NaN or infinite: int() would raise
+        return
     if field.data is not None and field.data * 100 != int(field.data * 100):
         raise ValidationError(_l("Give the price in euros and cents, e.g. 0.84."))
+
+
+# The same bounds as an offer's price: a ceiling above what any offer may cost means nothing.
+PRICE_RANGE = NumberRange(min=Decimal("0.01"), max=Decimal(MAX_PRICE_CENTS) / 100,
+                          message=_l("The price must be above zero and at most 1 000 €."))
 
 
 class PlaceAndPriceFields:
@@ -40,7 +48,7 @@ class PlaceAndPriceFields:
     max_unit_price = DecimalField(
         _l("Price ceiling per unit, excl. tax (€)"),
         places=2,
-        validators=[DataRequired(message=_l("Enter a price, e.g. 0.84.")), NumberRange(min=Decimal("0.01")), whole_cents],
+        validators=[DataRequired(message=_l("Enter a price, e.g. 0.84.")), PRICE_RANGE, whole_cents],
     )
     needed_by = DateField(_l("Date needed"), validators=[DataRequired(message=_l("Enter a date."))])
 

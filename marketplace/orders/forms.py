@@ -47,6 +47,8 @@ class MoneyField(DecimalField):
 
 
 def whole_cents(form, field):
+    if field.errors:  # out of range: quantize would raise InvalidOperation past the context's precision
+        return
     if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
         raise ValidationError(_l("Give the amount in euros and cents, e.g. 1 234,56."))
 

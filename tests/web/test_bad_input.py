@@ -76,3 +76,29 @@ def test_an_enormous_number_is_refused_on_its_field(client, login, who, url, for
     page = response.get_data(as_text=True)
     assert response.status_code in (200, 422)
     assert "Ce nombre est trop grand." in page and ENORMOUS in page
+
+
+def _pool_form():
+    return {k: v for k, v in _demand_form().items() if k in ("category", "region_code", "departement_code",
+                                                             "max_unit_price", "needed_by")}
+
+
+@pytest.mark.parametrize("price", ["nan", "NaN", "inf", "-inf", "1e309", "9" * 30, "1000.01"])
+@pytest.mark.parametrize("who, url, form", [("buyer", "/buyers/demands/new", _demand_form),
+                                            ("referent", "/buyers/pools/new", _pool_form)])
+def test_a_price_ceiling_that_is_not_a_price_is_refused(client, login, who, url, form, price):
+    from tests.factories import SectorReferentFactory
+
+    login(SectorReferentFactory() if who == "referent" else USERS[who]())
+    response = client.post(url, data=form() | {"max_unit_price": price})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Le prix doit être supérieur à zéro et d&#39;au plus 1 000 €." in page
+
+
+@pytest.mark.parametrize("amount", ["1e309", "9" * 400])
+def test_an_amount_beyond_the_range_is_refused_not_a_500(client, login, amount):
+    login(LocalAuthorityFactory())
+    response = client.post("/orders/refund/orders/new", data=_external_order_form() | {"total_ttc": amount})
+    assert response.status_code == 200
+    assert amount in response.get_data(as_text=True)
