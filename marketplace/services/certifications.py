@@ -1,6 +1,5 @@
 """Declaring certifications with their test report, and the regional administrator's decision."""
 import uuid
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from ..models import Certification
 from ..models.base import utcnow
 from ..policy import can_administer_region
 from .audit import record_decision
+from .demands import local_today
 
 PDF_MAGIC = b"%PDF-"
 REPORTS_FOLDER = "reports"
@@ -58,7 +58,7 @@ def report_file_path(certification):
 def _check_declaration(data):
     category = Category(data["category"])
     TestingBody(data["testing_body"])
-    if data["report_date"] > date.today():
+    if data["report_date"] > local_today():  # French time, not the server's clock zone
         raise DomainError(N_("The report date cannot be in the future."), field="report_date")
     check_measurements(
         category,

@@ -137,3 +137,24 @@ def test_the_upload_form_is_protected_by_csrf(app, client, login, certification_
     login(ProducerFactory())
     app.config["WTF_CSRF_ENABLED"] = True
     assert declare(client, certification_form()).status_code == 400
+
+
+def test_a_report_dated_today_in_france_is_accepted_whatever_the_servers_clock_zone(
+    client, login, certification_form, monkeypatch
+):
+    from datetime import date, datetime, timedelta
+
+    import marketplace.services.demands as demands
+
+    french_today = date.today() + timedelta(days=1)  # 00:30 in Paris while the UTC server is still on yesterday
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.combine(french_today, datetime.min.time().replace(minute=30), tz)
+
+    monkeypatch.setattr(demands, "datetime", Clock)
+    login(ProducerFactory())
+    response = client.post("/producers-area/certifications/new", data=certification_form(report_date=french_today.isoformat()))
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(Certification)).report_date == french_today

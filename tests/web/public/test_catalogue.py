@@ -107,3 +107,20 @@ def test_the_directory_is_paginated(client):
     first = client.get("/producers").get_data(as_text=True)
     assert "Producteur 19" in first and "Producteur 20" not in first
     assert "Producteur 24" in client.get("/producers?page=2").get_data(as_text=True)
+
+
+def test_an_offer_expired_yesterday_in_france_has_left_the_catalogue_whatever_the_servers_clock_zone(client, monkeypatch):
+    from datetime import date, datetime, timedelta
+
+    import marketplace.services.demands as demands
+
+    french_today = date.today() + timedelta(days=1)  # 00:30 in Paris while the UTC server is still on yesterday
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.combine(french_today, datetime.min.time().replace(minute=30), tz)
+
+    monkeypatch.setattr(demands, "datetime", Clock)
+    OfferFactory(expires_on=date.today(), unit_price_cents=77)
+    assert "0,77" not in client.get("/catalogue").get_data(as_text=True)
