@@ -13,9 +13,12 @@ from . import bp
 @bp.get("/matching")
 @admin_required
 def matching_runs():
-    """List the matching runs, newest first, with what each considered, matched and left unmatched."""
+    """List the national matching runs, with what each left unmatched in the administrator's regions."""
     page = request.args.get("page", 1, type=bounded_int)
-    return render_template("admin/matching.html", pagination=matching.recent_runs(page), form=DecisionForm())
+    return render_template(
+        "admin/matching.html", pagination=matching.recent_runs(page), form=DecisionForm(),
+        regions=administered_region_codes(current_user),
+    )
 
 
 @bp.post("/matching/run")

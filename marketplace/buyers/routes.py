@@ -1,4 +1,6 @@
 """Buyers' pages: their demands and their pooled purchases."""
+from decimal import Decimal
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -89,7 +91,7 @@ def edit_demand(demand_id):
     demand = _own_demand(demand_id)
     form = DemandForm(obj=demand)
     if request.method == "GET":
-        form.max_unit_price.data = demand.max_unit_price_cents / 100
+        form.max_unit_price.data = Decimal(demand.max_unit_price_cents) / 100
     if form.validate_on_submit():
         try:
             demands.update_demand(current_user, demand, form.demand_data())

@@ -1,4 +1,6 @@
 """The producers' area: certifications with their test reports, offers, CSV import."""
+from decimal import Decimal
+
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -100,7 +102,7 @@ def edit_offer(offer_id):
     item = _own_offer(offer_id)
     form = OfferForm(obj=item) if request.method == "GET" else OfferForm()
     if request.method == "GET":
-        form.unit_price.data = f"{item.unit_price_cents / 100:.2f}".replace(".", ",")
+        form.unit_price.data = f"{Decimal(item.unit_price_cents) / 100:.2f}".replace(".", ",")
         own = item.delivery_regions == [item.organisation.region_code]
         form.delivery_scope.data = "all" if item.delivers_everywhere else "own" if own else "several"
         form.regions.data = item.delivery_regions or []

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import MatchingRun, Proposal
 from marketplace.services.matching import run_matching
-from tests.factories import AdminFactory, DemandFactory, OfferFactory, ProducerFactory, UserFactory
+from tests.factories import AdminFactory, DemandFactory, NationalAdminFactory, OfferFactory, ProducerFactory, UserFactory
 
 
 @pytest.fixture
@@ -92,14 +92,24 @@ def test_admins_of_another_region_get_404(proposed, client, login):
 
 def test_an_admin_runs_matching_now_and_sees_the_run(app, client, login):
     OfferFactory()
-    DemandFactory(category="FFP3", region_code="84", departement_code="69")
-    admin = AdminFactory()
+    DemandFactory(category="FFP3", region_code="53", departement_code="35")
+    admin = AdminFactory(admin_region_code="53")
     login(admin)
     assert client.post("/admin/matching/run").status_code == 302
     run = db.session.scalars(select(MatchingRun)).one()
     assert (run.trigger, run.triggered_by_id, run.status) == ("manual", admin.id, "succeeded")
     page = client.get("/admin/matching").get_data(as_text=True)
     assert "FFP3" in page and "50" in page
+
+
+def test_a_regional_admin_sees_the_unmatched_units_of_its_own_region_only(app, client, login):
+    DemandFactory(category="FFP3", region_code="76", departement_code="31", quantity=70_000)
+    run_matching("manual")
+    login(AdminFactory(admin_region_code="53"))
+    assert "Occitanie" not in client.get("/admin/matching").get_data(as_text=True).split("<tbody>")[1]
+    client.post("/auth/logout")
+    login(NationalAdminFactory())
+    assert "Occitanie: 70" in client.get("/admin/matching").get_data(as_text=True)
 
 
 def test_run_now_needs_the_csrf_token(app, client, login):
