@@ -1,7 +1,10 @@
 """A realistic demo data set, so a newcomer sees a working marketplace."""
 import unicodedata
 from datetime import timedelta
+from pathlib import Path
 
+from flask import current_app
+from fpdf import FPDF
 from stdnum import luhn
 
 from .domain.geography import regions
@@ -93,6 +96,22 @@ DEMO_DEMANDS = [
 ]
 
 
+DEMO_REPORT = "reports/demo.pdf"
+
+
+def write_demo_report():
+    """Write the one-page PDF every demo certification points to, and return its size in bytes."""
+    document = FPDF()
+    document.add_page()
+    document.set_font("Helvetica", size=14)
+    document.cell(text="Rapport d'essai de démonstration (données fictives)")
+    content = bytes(document.output())
+    path = Path(current_app.config["UPLOAD_DIR"]) / DEMO_REPORT
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return len(content)
+
+
 def seed_market(owners):
     """Add verified certifications, approved offers and open demands in several regions, then match once."""
     from .domain.certifications import CertificationStatus, TestingBody
@@ -105,6 +124,7 @@ def seed_market(owners):
     from .services.matching import RunTrigger, run_matching
 
     today = local_today()
+    report_size = write_demo_report()
     for name, category, units, price, delivered in DEMO_OFFERS:
         owner = owners[name]
         organisation = owner.organisation
@@ -112,8 +132,8 @@ def seed_market(owners):
             organisation=organisation, region_code=organisation.region_code, category=category,
             standard=CATEGORIES[Category(category)].standard, reusable=category in ("UNS1", "UNS2", "AFNOR"),
             exhalation_valve=False, testing_body=TestingBody.DGA, testing_body_name="DGA Maîtrise NRBC",
-            report_reference=f"DEMO-{category}", report_date=today, report_path="reports/demo.pdf",
-            report_filename="rapport.pdf", report_size=1, status=CertificationStatus.VERIFIED, decided_at=utcnow(),
+            report_reference=f"DEMO-{category}", report_date=today, report_path=DEMO_REPORT,
+            report_filename="rapport.pdf", report_size=report_size, status=CertificationStatus.VERIFIED, decided_at=utcnow(),
         )
         offer = Offer(
             organisation=organisation, certification=certification, region_code=organisation.region_code,

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
@@ -45,3 +47,20 @@ def test_seed_demo_lists_offers_and_demands_and_matches_them_once(app):
     run = db.session.scalars(select(MatchingRun)).one()
     assert run.trigger == "demo" and run.status == "succeeded"
     assert db.session.scalar(select(func.count(Proposal.id))) >= 3
+
+
+def test_the_demo_certifications_test_report_opens_for_its_producer(app, client, login):
+    from marketplace.models import Certification
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    certification = db.session.scalars(select(Certification)).first()
+    owner = next(member for member in certification.organisation.members if member.is_owner)
+    login(owner, app.config["DEMO_PASSWORD"])
+
+    response = client.get(f"/producers-area/certifications/{certification.id}/report.pdf")
+
+    assert response.status_code == 200
+    assert response.data.startswith(b"%PDF-")
+
+    (Path(app.config["UPLOAD_DIR"]) / certification.report_path).unlink()
+    assert client.get(f"/producers-area/certifications/{certification.id}/report.pdf").status_code == 404

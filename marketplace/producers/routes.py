@@ -1,7 +1,7 @@
 """The producers' area: certifications with their test reports, offers, CSV import."""
 from decimal import Decimal
 
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -65,8 +65,11 @@ def certification_report(certification_id):
     """Send a test report to its producer's members and to the administrators of its region."""
     item = db.get_or_404(Certification, certification_id)
     ensure_document_access(item.organisation_id, item.region_code)
+    path = certifications.report_file_path(item)
+    if not path.is_file():
+        abort(404)
     return send_file(
-        certifications.report_file_path(item), mimetype="application/pdf",
+        path, mimetype="application/pdf",
         as_attachment=True, download_name=item.report_filename, max_age=0,
     )
 
