@@ -33,13 +33,5 @@ def percent_rate(rate_bp):
     return format_decimal(Decimal(rate_bp) / 100, locale=_locale()) + "\u00a0%"
 
 
-def cents_euros(cents):
-    return euros(Decimal(cents) / 100)
-
-
-def number(value):
-    return format_decimal(value, locale=_locale())
-
-
 def day(value):
     return format_date(value, "short", locale=_locale()) if value else ""

@@ -11,7 +11,8 @@ from fpdf.fonts import FontFace
 
 from ..domain.geography import region_name
 from ..domain.organisations import AuthorityType
-from .formatting import cents_euros, day, euros, number, percent_rate, unit_euros
+from ..templating import money, number
+from .formatting import day, euros, percent_rate, unit_euros
 from .labels import SECTION_LABELS
 
 GREY = (225, 228, 232)
@@ -101,15 +102,15 @@ def purchase_order_pdf(order, amounts, ordered_on):
     pdf.grid(
         [_("Masks"), _("Quantity"), _("Unit price excl. tax"), _("Total excl. tax"), _("VAT rate"), _("VAT"),
          _("Total incl. tax")],
-        [[category, number(amounts.quantity), cents_euros(amounts.unit_price_ht_cents), cents_euros(amounts.total_ht_cents),
-          percent_rate(amounts.vat_rate_bp), cents_euros(amounts.vat_cents), cents_euros(amounts.total_ttc_cents)]],
+        [[category, number(amounts.quantity), money(amounts.unit_price_ht_cents), money(amounts.total_ht_cents),
+          percent_rate(amounts.vat_rate_bp), money(amounts.vat_cents), money(amounts.total_ttc_cents)]],
         [40, 22, 24, 26, 18, 24, 26], ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"),
     )
     pdf.ln(3)
     pdf.grid([_("Totals"), ""], [
-        [_("Total excl. tax"), cents_euros(amounts.total_ht_cents)],
-        [_("VAT at %(rate)s", rate=percent_rate(amounts.vat_rate_bp)), cents_euros(amounts.vat_cents)],
-    ], [50, 35], ("LEFT", "RIGHT"), total=[_("Total incl. tax"), cents_euros(amounts.total_ttc_cents)], stretch=False)
+        [_("Total excl. tax"), money(amounts.total_ht_cents)],
+        [_("VAT at %(rate)s", rate=percent_rate(amounts.vat_rate_bp)), money(amounts.vat_cents)],
+    ], [50, 35], ("LEFT", "RIGHT"), total=[_("Total incl. tax"), money(amounts.total_ttc_cents)], stretch=False)
     pdf.ln(2)
     pdf.line_of_text(_("VAT is computed on the line total excluding tax and rounded to the cent."), size=8)
     if order.payment_reference:
@@ -189,7 +190,7 @@ def _fundings(pdf, refund_file):
     if not refund_file.fundings:
         pdf.line_of_text(_("No external funding."))
         return
-    rows = [[refund_file.code_of(f.line_key) or "—", f.funder, number(f.masks_funded), cents_euros(f.amount_cents),
+    rows = [[refund_file.code_of(f.line_key) or "—", f.funder, number(f.masks_funded), money(f.amount_cents),
              f.receipt_reference] for f in refund_file.fundings]
     pdf.grid([_("Code"), _("Funder"), _("Masks funded"), _("Amount"), _("Receipt reference")], rows,
              [14, 90, 30, 35, 60], ("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"))
@@ -225,7 +226,7 @@ def _shares(pdf, refund_file):
     if not refund_file.shares:
         return
     pdf.heading(_("Purchases made for other bodies: the contribution passed on"))
-    rows = [[refund_file.code_of(key) or "—", s.share.beneficiary, cents_euros(s.share.paid_cents), euros(s.owed)]
+    rows = [[refund_file.code_of(key) or "—", s.share.beneficiary, money(s.share.paid_cents), euros(s.owed)]
             for key, shares in refund_file.shares.items() for s in shares]
     pdf.grid([_("Code"), _("Body the masks were bought for"), _("Paid"), _("Contribution owed")], rows,
              [14, 120, 40, 40], ("LEFT", "LEFT", "RIGHT", "RIGHT"))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("producers", __name__)
 
-from . import formatting, proposals, routes  # noqa: E402,F401
+from . import proposals, routes  # noqa: E402,F401
