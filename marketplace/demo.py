@@ -1,6 +1,6 @@
 """A realistic demo data set, so a newcomer sees a working marketplace."""
 import unicodedata
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -156,4 +156,50 @@ def seed_market(owners):
             contact_email=owner.email, status="open",
         ))
     db.session.commit()
+    seed_spring_2020_order(owners["Filtres de Bretagne"], owners["Ville de Rennes"], report_size)
     run_matching(RunTrigger.DEMO)
+
+
+def seed_spring_2020_order(producer, commune, report_size):
+    """Add an order of April 2020, within the State's refund window, for the commune's statement."""
+    from .domain.certifications import CertificationStatus, TestingBody
+    from .domain.offers import OfferStatus
+    from .domain.vat import vat_rate_bp
+    from .models import Certification, Demand, Offer, Order, Proposal
+
+    ordered_on, units, price = date(2020, 4, 20), 50_000, 52
+    seller, buyer = producer.organisation, commune.organisation
+    rate = vat_rate_bp("SURGICAL_I", False, ordered_on)
+    certification = Certification(
+        organisation=seller, region_code=seller.region_code, category="SURGICAL_I", standard="EN 14683+AC:2019",
+        reusable=False, exhalation_valve=False, testing_body=TestingBody.DGA, testing_body_name="DGA Maîtrise NRBC",
+        report_reference="DEMO-2020-SURGICAL_I", report_date=ordered_on, report_path=DEMO_REPORT,
+        report_filename="rapport.pdf", report_size=report_size, status=CertificationStatus.VERIFIED, decided_at=utcnow(),
+    )
+    offer = Offer(
+        organisation=seller, certification=certification, region_code=seller.region_code, category="SURGICAL_I",
+        quantity=units, allocated_quantity=units, remaining_quantity=0, unit_price_cents=price, vat_rate_bp=rate,
+        available_from=ordered_on, submitted_at=utcnow(), decided_at=utcnow(),
+    )
+    offer.set_delivery_regions([seller.region_code])
+    offer.set_status(OfferStatus.SOLD_OUT)
+    demand = Demand(
+        organisation=buyer, created_by=commune, category="SURGICAL_I", accepted_substitutes=[], quantity=units,
+        matched_quantity=units, matched_total_cents=units * price, reserved_quantity=0, region_code=buyer.region_code,
+        departement_code=buyer.departement_code, max_unit_price_cents=60, needed_by=date(2020, 4, 30),
+        public_facing=True, priority_rank=2, contact_name=commune.full_name, contact_email=commune.email,
+        status="fulfilled",
+    )
+    proposal = Proposal(
+        offer=offer, demand=demand, buyer_organisation=buyer, seller_organisation=seller, category="SURGICAL_I",
+        region_code=buyer.region_code, quantity=units, unit_price_cents=price, vat_rate_bp=rate, priority_rank=2,
+        own_region=True, status="accepted", buyer_decision="accepted", producer_decision="accepted",
+        expires_at=utcnow(), decided_at=utcnow(),
+    )
+    order = Order(
+        number="CMD-2020-DEMO01", proposal=proposal, offer=offer, demand=demand, buyer_organisation=buyer,
+        seller_organisation=seller, category="SURGICAL_I", quantity=units, unit_price_cents=price, vat_rate_bp=rate,
+        created_at=datetime(2020, 4, 20, 9, 30, tzinfo=UTC),
+    )
+    db.session.add_all([certification, offer, demand, proposal, order])
+    db.session.commit()

@@ -64,3 +64,17 @@ def test_the_demo_certifications_test_report_opens_for_its_producer(app, client,
 
     (Path(app.config["UPLOAD_DIR"]) / certification.report_path).unlink()
     assert client.get(f"/producers-area/certifications/{certification.id}/report.pdf").status_code == 404
+
+
+def test_the_demo_commune_finds_a_spring_2020_order_on_its_refund_statement(app, client, login):
+    from marketplace.models import Organisation
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    commune = db.session.scalars(select(Organisation).where(Organisation.name == "Ville de Rennes")).one()
+    login(commune.members[0], app.config["DEMO_PASSWORD"])
+
+    statement = client.get("/orders/refund").get_data(as_text=True)
+
+    # A1: 50 000 × min(0,52 € × 1,055 = 0,5486 €, 0,84 €) = 27 430,00 € → 13 715,00 €
+    assert "A1" in statement and "CMD-2020-DEMO01" in statement
+    assert "13 715,00 €" in statement.replace("\u202f", " ").replace("\u00a0", " ")
