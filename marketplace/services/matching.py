@@ -5,15 +5,15 @@ remaining quantity with conditional UPDATEs, so a producer lowering stock or a s
 never make us allocate more than an offer holds or a demand asks; the CHECK constraints are the
 last guard. A run killed midway commits nothing; the next one does the work.
 """
+import gc
 import json
 import logging
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import Text, cast, insert, select, text, update
 
 from ..domain.geography import regions
 from ..domain.masks import is_authorised_on
@@ -48,26 +48,6 @@ class RunStatus:
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     SKIPPED = "skipped"  # another run held the lock
-
-
-@dataclass(frozen=True)
-class OfferRow:
-    """What a proposal copies from the offer it comes from."""
-
-    organisation_id: int
-    vat_rate_bp: int
-    available_from: object
-
-
-@dataclass(frozen=True)
-class DemandRow:
-    """What a proposal copies from the demand it serves, and the stamp its reservation checks."""
-
-    organisation_id: int
-    category: str
-    max_unit_price_cents: int
-    needed_by: object
-    updated_at: object
 
 
 def run_matching(trigger, user=None, today=None):
@@ -141,12 +121,14 @@ def _fail(run, error):
 
 
 def _run_once(run, today, user):
-    offers, offer_rows = load_offers(today)
-    demands, demand_rows = load_demands(today)
+    with _collector_paused():
+        offers, offer_rows = load_offers(today)
+        demands, demand_rows = load_demands(today)
     started = time.perf_counter()
     result = match(offers, demands)
     solver_seconds = time.perf_counter() - started
-    proposals = write_proposals(run, result.allocations, offer_rows, demand_rows)
+    with _collector_paused():
+        proposals = write_proposals(run, result.allocations, offer_rows, demand_rows)
     summary = result.summary
     run = db.session.get(MatchingRun, run.id)
     run.status, run.finished_at, run.solver_seconds = RunStatus.SUCCEEDED, utcnow(), solver_seconds
@@ -161,48 +143,107 @@ def _run_once(run, today, user):
     return run
 
 
+def _rows(statement):
+    """Return a SELECT's rows as plain tuples.
+
+    On PostgreSQL straight from the session's psycopg cursor (same transaction): a national run reads
+    hundreds of thousands of rows, and SQLAlchemy's per-row result processing would cost more than the
+    query itself. Elsewhere (the embedded SQLite default) through the session.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        return db.session.execute(statement).all()
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    with connection.connection.dbapi_connection.cursor() as cursor:
+        cursor.execute(str(compiled), compiled.params)
+        return cursor.fetchall()
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector for the block.
+
+    Reading a national market or writing its proposals creates hundreds of thousands of objects and
+    no reference cycles; each allocation burst would otherwise trigger full collections that walk
+    every object alive (the solver's included). Reference counting still frees memory meanwhile.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_offers(today):
-    """Return the listed offers still in stock as matcher values, and what proposals copy from them."""
+    """Return the listed offers still in stock as matcher values, and what proposals copy from them.
+
+    What proposals copy is a tuple (organisation_id, vat_rate_bp, available_from) per offer id.
+    """
     live = (Offer.listed.is_(True), Offer.status.in_(tuple(LISTABLE)), Offer.remaining_quantity > 0,
             (Offer.expires_on.is_(None)) | (Offer.expires_on >= today))
-    rows = db.session.execute(
+    rows = _rows(
         select(Offer.id, Offer.organisation_id, Offer.category, Offer.region_code, Offer.delivers_everywhere,
                Offer.available_from, Offer.unit_price_cents, Offer.remaining_quantity, Offer.vat_rate_bp)
         .where(*live)
-    ).all()
+    )
     delivered = {}
-    for offer_id, code in db.session.execute(
+    for offer_id, code in _rows(
         select(OfferRegion.offer_id, OfferRegion.region_code).join(Offer, Offer.id == OfferRegion.offer_id).where(*live)
     ):
-        delivered.setdefault(offer_id, set()).add(code)
+        delivered.setdefault(offer_id, []).append(code)
     everywhere = frozenset(regions())
+    nowhere = frozenset()
+    region_sets = {}  # one frozenset per distinct delivery set: built once, and its hash computed once
+    authorised = {}  # (category, day) -> still authorised
     values, info = [], {}
-    for row in rows:
+    for offer_id, organisation_id, category, region, anywhere, available_from, price, units, vat in rows:
         # A foreign equivalent must still be authorised on the earliest day it could be delivered.
-        if not is_authorised_on(row.category, max(row.available_from, today)):
+        day = available_from if available_from > today else today
+        allowed = authorised.get((category, day))
+        if allowed is None:
+            allowed = authorised[(category, day)] = is_authorised_on(category, day)
+        if not allowed:
             continue
-        where = everywhere if row.delivers_everywhere else frozenset(delivered.get(row.id, ()))
-        values.append(OfferValue(row.id, row.category, row.region_code, where, row.available_from,
-                                 row.unit_price_cents, row.remaining_quantity))
-        info[row.id] = OfferRow(row.organisation_id, row.vat_rate_bp, row.available_from)
+        if anywhere:
+            where = everywhere
+        else:
+            codes = delivered.get(offer_id)
+            if codes is None:
+                where = nowhere
+            else:
+                key = tuple(sorted(codes))
+                where = region_sets.get(key)
+                if where is None:
+                    where = region_sets[key] = frozenset(key)
+        values.append(OfferValue(offer_id, category, region, where, available_from, price, units))
+        info[offer_id] = (organisation_id, vat, available_from)
     return values, info
 
 
 def load_demands(today):
-    """Return the live demands with units still unreserved as matcher values, and what proposals copy."""
+    """Return the live demands with units still unreserved as matcher values, and what proposals copy.
+
+    What proposals copy is a tuple (organisation_id, category, max_unit_price_cents, needed_by, updated_at)
+    per demand id; updated_at is the stamp its reservation checks.
+    """
     unreserved = Demand.quantity - Demand.matched_quantity - Demand.reserved_quantity
-    rows = db.session.execute(
-        select(Demand.id, Demand.organisation_id, Demand.category, Demand.accepted_substitutes, Demand.region_code,
-               Demand.needed_by, Demand.max_unit_price_cents, Demand.priority_rank, Demand.updated_at,
-               unreserved.label("units"))
+    rows = _rows(
+        # The substitutes as their JSON text: few distinct lists, each parsed once below.
+        select(Demand.id, Demand.organisation_id, Demand.category, cast(Demand.accepted_substitutes, Text),
+               Demand.region_code, Demand.needed_by, Demand.max_unit_price_cents, Demand.priority_rank,
+               Demand.updated_at, unreserved)
         .where(Demand.status.in_(tuple(LIVE_STATUSES)), Demand.needed_by >= today, unreserved > 0)
-    ).all()
+    )
+    substitute_sets = {}
     values, info = [], {}
-    for row in rows:
-        values.append(DemandValue(row.id, row.category, row.region_code, row.needed_by, row.max_unit_price_cents,
-                                  row.units, row.priority_rank, frozenset(row.accepted_substitutes or ())))
-        info[row.id] = DemandRow(row.organisation_id, row.category, row.max_unit_price_cents, row.needed_by,
-                                 row.updated_at)
+    for demand_id, organisation_id, category, substitutes, region, needed_by, ceiling, rank, stamp, units in rows:
+        accepted = substitute_sets.get(substitutes)
+        if accepted is None:
+            accepted = substitute_sets[substitutes] = frozenset(json.loads(substitutes) or () if substitutes else ())
+        values.append(DemandValue(demand_id, category, region, needed_by, ceiling, units, rank, accepted))
+        info[demand_id] = (organisation_id, category, ceiling, needed_by, stamp)
     return values, info
 
 
@@ -212,13 +253,15 @@ def write_proposals(run, allocations, offer_rows, demand_rows):
         return []
     reserve(
         [(a.offer_id, a.units) for a in allocations],
-        [(a.demand_id, a.units, demand_rows[a.demand_id].updated_at) for a in allocations],
+        [(a.demand_id, a.units, demand_rows[a.demand_id][4]) for a in allocations],
     )
-    expires_at = utcnow() + timedelta(hours=current_app.config["PROPOSAL_TTL_HOURS"])
-    rows = [_proposal_row(run, a, offer_rows[a.offer_id], demand_rows[a.demand_id], expires_at) for a in allocations]
+    now = utcnow()
+    expires_at = now + timedelta(hours=current_app.config["PROPOSAL_TTL_HOURS"])
     if db.session.get_bind().dialect.name == "postgresql":
-        ids = _copy_proposals(rows)
+        ids, rows = _copy_proposals(run, allocations, offer_rows, demand_rows, expires_at, now)
     else:
+        rows = [_proposal_row(run, a, offer_rows[a.offer_id], demand_rows[a.demand_id], expires_at, now)
+                for a in allocations]
         ids = db.session.scalars(insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), rows).all()
     announce_proposals(list(zip(ids, rows)))
     return ids
@@ -227,38 +270,94 @@ def write_proposals(run, allocations, offer_rows, demand_rows):
 COPIED = ("id", "offer_id", "demand_id", "run_id", "buyer_organisation_id", "seller_organisation_id", "source",
           "category", "region_code", "quantity", "unit_price_cents", "vat_rate_bp", "priority_rank", "own_region",
           "reasons", "status", "expires_at", "created_at")
+COPY_CHUNK = 10_000  # proposals per write to the COPY stream
 
 
-def _copy_proposals(rows):
-    """Insert the proposals with COPY on the session's own connection (same transaction); return their ids.
+def _copy_proposals(run, allocations, offer_rows, demand_rows, expires_at, now):
+    """Insert the proposals with COPY on the session's own connection (same transaction).
 
-    A national run writes a hundred thousand rows: COPY is several times faster than multi-row INSERTs.
+    Return their ids and, per proposal, what its announcement mails need. A national run writes a
+    hundred thousand rows or more: the COPY text is assembled here with as little work per row as
+    possible (every string and date converted once, not once per row), in the column order of COPIED.
     """
-    ids = db.session.scalars(
-        text("SELECT nextval(pg_get_serial_sequence('proposal', 'id')) FROM generate_series(1, :n)"), {"n": len(rows)}
-    ).all()
-    cursor = db.session.connection().connection.dbapi_connection.cursor()
-    with cursor.copy(f"COPY proposal ({', '.join(COPIED)}) FROM STDIN") as copy:
-        for proposal_id, row in zip(ids, rows):
-            row["id"] = proposal_id
-            copy.write_row([json.dumps(row[c]) if c == "reasons" else row[c] for c in COPIED])
-    return ids
+    connection = db.session.connection().connection.dbapi_connection
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence('proposal', 'id')) FROM generate_series(1, %s)",
+                       (len(allocations),))
+        ids = [proposal_id for (proposal_id,) in cursor.fetchall()]
+        text_of = _CopyText()
+        tail = f"\tpending\t{expires_at.isoformat()}\t{now.isoformat()}\n"
+        source, run_id = ProposalSource.MATCHING.value, run.id
+        lines, rows = [], []
+        with cursor.copy(f"COPY proposal ({', '.join(COPIED)}) FROM STDIN") as copy:
+            for proposal_id, a in zip(ids, allocations):
+                buyer, asked, ceiling, needed_by, _stamp = demand_rows[a.demand_id]
+                seller, vat, available_from = offer_rows[a.offer_id]
+                category, region = text_of.string(a.category), text_of.string(a.region)
+                own = "true" if a.own_region else "false"
+                reasons = (f'{{"asked": {text_of.json(asked)}, "served": {text_of.json(a.category)}, '
+                           f'"region": {text_of.json(a.region)}, "unit_price_cents": {a.unit_price_cents}, '
+                           f'"max_unit_price_cents": {ceiling}, "available_from": {text_of.day(available_from)}, '
+                           f'"needed_by": {text_of.day(needed_by)}, "priority": {a.priority}, "own_region": {own}}}')
+                lines.append(f"{proposal_id}\t{a.offer_id}\t{a.demand_id}\t{run_id}\t{buyer}\t{seller}\t{source}\t"
+                             f"{category}\t{region}\t{a.units}\t{a.unit_price_cents}\t{vat}\t{a.priority}\t"
+                             f"{own}\t{reasons}{tail}")
+                rows.append({"buyer_organisation_id": buyer, "seller_organisation_id": seller, "category": a.category,
+                             "quantity": a.units, "unit_price_cents": a.unit_price_cents, "expires_at": expires_at})
+                if len(lines) == COPY_CHUNK:
+                    copy.write("".join(lines))
+                    lines.clear()
+            if lines:
+                copy.write("".join(lines))
+    return ids, rows
 
 
-def _proposal_row(run, allocation, offer, demand, expires_at):
+class _CopyText:
+    """Values as COPY text fields, each distinct one converted once (a run has few categories, regions, dates)."""
+
+    def __init__(self):
+        self._strings, self._json, self._days = {}, {}, {}
+
+    def string(self, value):
+        field = self._strings.get(value)
+        if field is None:
+            field = self._strings[value] = _escape(str(value))
+        return field
+
+    def json(self, value):
+        field = self._json.get(value)
+        if field is None:
+            field = self._json[value] = _escape(json.dumps(value))
+        return field
+
+    def day(self, value):
+        field = self._days.get(value)
+        if field is None:
+            field = self._days[value] = _escape(json.dumps(value.isoformat()))
+        return field
+
+
+def _escape(text):
+    """Escape a field for COPY's text format."""
+    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def _proposal_row(run, allocation, offer, demand, expires_at, now):
+    organisation_id, vat_rate_bp, available_from = offer
+    buyer_id, asked, ceiling, needed_by, _stamp = demand
     return {
         "offer_id": allocation.offer_id, "demand_id": allocation.demand_id, "run_id": run.id,
-        "buyer_organisation_id": demand.organisation_id, "seller_organisation_id": offer.organisation_id,
+        "buyer_organisation_id": buyer_id, "seller_organisation_id": organisation_id,
         "source": ProposalSource.MATCHING.value, "category": allocation.category, "region_code": allocation.region,
         "quantity": allocation.units, "unit_price_cents": allocation.unit_price_cents,
-        "vat_rate_bp": offer.vat_rate_bp, "priority_rank": allocation.priority, "own_region": allocation.own_region,
+        "vat_rate_bp": vat_rate_bp, "priority_rank": allocation.priority, "own_region": allocation.own_region,
         "reasons": {
-            "asked": demand.category, "served": allocation.category, "region": allocation.region,
-            "unit_price_cents": allocation.unit_price_cents, "max_unit_price_cents": demand.max_unit_price_cents,
-            "available_from": offer.available_from.isoformat(), "needed_by": demand.needed_by.isoformat(),
+            "asked": asked, "served": allocation.category, "region": allocation.region,
+            "unit_price_cents": allocation.unit_price_cents, "max_unit_price_cents": ceiling,
+            "available_from": available_from.isoformat(), "needed_by": needed_by.isoformat(),
             "priority": allocation.priority, "own_region": allocation.own_region,
         },
-        "status": "pending", "expires_at": expires_at, "created_at": utcnow(),
+        "status": "pending", "expires_at": expires_at, "created_at": now,
     }
 
 
