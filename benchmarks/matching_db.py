@@ -7,6 +7,7 @@ and live demands, solve, write every proposal with its reservations in one trans
 Organisations have no accounts, so no mail is rendered: the time is the database's and the solver's.
 Prints one JSON line.
 """
+import argparse
 import json
 import os
 import sys
@@ -129,4 +130,8 @@ def main(offer_count, demand_count):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]))
+    parser = argparse.ArgumentParser(description="Time one matching run on PostgreSQL: read, solve, write back.")
+    parser.add_argument("offers", type=int)
+    parser.add_argument("demands", type=int)
+    arguments = parser.parse_args()
+    main(arguments.offers, arguments.demands)
