@@ -1,7 +1,9 @@
-"""Form fields the blueprints' forms share."""
+"""Form fields and validators the blueprints' forms share."""
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
-from wtforms.validators import StopValidation
+from wtforms.validators import StopValidation, ValidationError
 
 from .web import MAX_INT
 
@@ -24,3 +26,23 @@ class WholeNumberField(IntegerField):
         # Stop here: DataRequired would replace the message with "enter a whole number".
         if self.too_large:
             raise StopValidation(str(_l("This number is too large.")))
+
+
+CENT = Decimal("0.01")
+
+
+def whole_cents(message):
+    """Refuse, with message, a euro amount that has fractions of a cent."""
+
+    def validate(form, field):
+        if field.errors:  # out of range, NaN or infinite: quantize would raise
+            return
+        if field.data is not None and field.data != field.data.quantize(CENT):
+            raise ValidationError(message)
+
+    return validate
+
+
+def to_cents(amount):
+    """Return a checked euro amount (a Decimal in whole cents) as integer cents."""
+    return int(amount * 100)

@@ -5,7 +5,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import choices, departement_choices, region_choices
@@ -13,7 +13,7 @@ from ..domain.geography import region_name
 from ..domain.masks import CATEGORIES
 from ..domain.offers import MAX_PRICE_CENTS
 from ..domain.substitutes import SUBSTITUTES
-from ..fields import WholeNumberField
+from ..fields import WholeNumberField, to_cents, whole_cents
 
 WHOLE_NUMBER = _l("Enter a whole number.")
 
@@ -29,13 +29,6 @@ def substitute_choices():
     return choices((str(c), rule.label) for c, rule in CATEGORIES.items() if c in offered)
 
 
-def whole_cents(form, field):
-    if field.errors:  # out of range, NaN or infinite: int() would raise
-        return
-    if field.data is not None and field.data * 100 != int(field.data * 100):
-        raise ValidationError(_l("Give the price in euros and cents, e.g. 0.84."))
-
-
 # The same bounds as an offer's price: a ceiling above what any offer may cost means nothing.
 PRICE_RANGE = NumberRange(min=Decimal("0.01"), max=Decimal(MAX_PRICE_CENTS) / 100,
                           message=_l("The price must be above zero and at most 1 000 €."))
@@ -48,7 +41,8 @@ class PlaceAndPriceFields:
     max_unit_price = DecimalField(
         _l("Price ceiling per unit, excl. tax (€)"),
         places=2,
-        validators=[DataRequired(message=_l("Enter a price, e.g. 0.84.")), PRICE_RANGE, whole_cents],
+        validators=[DataRequired(message=_l("Enter a price, e.g. 0.84.")), PRICE_RANGE,
+                    whole_cents(_l("Give the price in euros and cents, e.g. 0.84."))],
     )
     needed_by = DateField(_l("Date needed"), validators=[DataRequired(message=_l("Enter a date."))])
 
@@ -63,7 +57,7 @@ class PlaceAndPriceFields:
             "category": self.category.data,
             "region_code": self.region_code.data,
             "departement_code": self.departement_code.data,
-            "max_unit_price_cents": int(self.max_unit_price.data * 100),
+            "max_unit_price_cents": to_cents(self.max_unit_price.data),
             "needed_by": self.needed_by.data,
         }
 

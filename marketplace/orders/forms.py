@@ -4,11 +4,11 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import TextInput
 
 from ..auth.forms import choices
-from ..fields import WholeNumberField
+from ..fields import WholeNumberField, to_cents, whole_cents
 from ..models.refund import ExternalOrderKind
 
 WHOLE_NUMBER = _l("Enter a whole number.")
@@ -46,13 +46,6 @@ class MoneyField(DecimalField):
         return f"{self.data:.2f}".replace(".", ",") if self.data is not None else ""
 
 
-def whole_cents(form, field):
-    if field.errors:  # out of range: quantize would raise InvalidOperation past the context's precision
-        return
-    if field.data is not None and field.data != field.data.quantize(Decimal("0.01")):
-        raise ValidationError(_l("Give the amount in euros and cents, e.g. 1 234,56."))
-
-
 def amount_between(minimum, maximum):
     """Check the range of an amount that could be read; an unreadable one already has its message."""
     check = NumberRange(min=minimum, max=maximum)
@@ -64,14 +57,10 @@ def amount_between(minimum, maximum):
     return validate
 
 
-def cents(amount):
-    """Return a checked euro amount in integer cents."""
-    return int(amount * 100)
-
-
 def money(label, minimum="0.01"):
     return MoneyField(label, validators=[
-        InputRequired(message=NOT_AN_AMOUNT), amount_between(Decimal(minimum), Decimal("1000000000")), whole_cents,
+        InputRequired(message=NOT_AN_AMOUNT), amount_between(Decimal(minimum), Decimal("1000000000")),
+        whole_cents(_l("Give the amount in euros and cents, e.g. 1 234,56.")),
     ], render_kw={"inputmode": "decimal"})
 
 
@@ -121,7 +110,7 @@ class ExternalOrderForm(OrderFields, FlaskForm):
     payment_reference, payment_date = payment_fields()
 
     def order_data(self):
-        return self.common_data() | {"kind": self.kind.data, "total_ttc_cents": cents(self.total_ttc.data)}
+        return self.common_data() | {"kind": self.kind.data, "total_ttc_cents": to_cents(self.total_ttc.data)}
 
 
 class LocalProductionForm(OrderFields, FlaskForm):
@@ -135,8 +124,8 @@ class LocalProductionForm(OrderFields, FlaskForm):
 
     def order_data(self):
         return self.common_data() | {
-            "kind": ExternalOrderKind.MADE_LOCALLY, "materials_cents": cents(self.materials_total.data),
-            "sewing_cents": cents(self.sewing_total.data),
+            "kind": ExternalOrderKind.MADE_LOCALLY, "materials_cents": to_cents(self.materials_total.data),
+            "sewing_cents": to_cents(self.sewing_total.data),
         }
 
 
@@ -157,7 +146,7 @@ class FundingForm(LineFields, FlaskForm):
     def funding_data(self):
         return {
             "line": self.line.data, "funder": self.funder.data.strip(), "masks_funded": self.masks_funded.data,
-            "amount_cents": cents(self.amount.data), "receipt_reference": self.receipt_reference.data.strip(),
+            "amount_cents": to_cents(self.amount.data), "receipt_reference": self.receipt_reference.data.strip(),
         }
 
 
@@ -166,4 +155,4 @@ class ShareForm(LineFields, FlaskForm):
     paid = money(_l("What it paid (€)"))
 
     def share_data(self):
-        return {"line": self.line.data, "beneficiary": self.beneficiary.data.strip(), "paid_cents": cents(self.paid.data)}
+        return {"line": self.line.data, "beneficiary": self.beneficiary.data.strip(), "paid_cents": to_cents(self.paid.data)}
