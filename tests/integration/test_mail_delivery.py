@@ -18,7 +18,6 @@ from tests.factories import (
     AdminFactory,
     CertificationFactory,
     OfferFactory,
-    OrganisationFactory,
     PoolFactory,
     PoolMembershipFactory,
     ProducerFactory,

@@ -1,6 +1,6 @@
 import pytest
 
-from marketplace.models import Organisation
+from marketplace.extensions import db
 from marketplace.services.audit import record_decision
 from tests.factories import AdminFactory, NationalAdminFactory, OrganisationFactory, ProducerFactory, UserFactory
 
@@ -44,8 +44,6 @@ def test_the_audit_log_shows_a_regions_decisions_to_its_admins_only(client, logi
     bretagne_admin = AdminFactory(admin_region_code="53")
     record_decision(bretagne_admin, "organisation.noted", OrganisationFactory(region_code="53"), reason="Visite du site")
     record_decision(bretagne_admin, "organisation.noted", OrganisationFactory(region_code="76", departement_code="31"), reason="Hors région")
-    from marketplace.extensions import db
-
     db.session.commit()
     login(bretagne_admin)
     page = client.get("/admin/audit").get_data(as_text=True)
