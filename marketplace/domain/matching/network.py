@@ -10,7 +10,7 @@ offer reaches a demand exactly when category, region, date and price are compati
 O(offers × regions + demands × categories + grid) arcs. Hubs no entry can reach or no exit can
 be reached from are left out.
 """
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -116,27 +116,41 @@ def build_hub_network(offer_groups, demand_groups):
                       offer_arcs, class_arcs, class_nodes, cells)
 
 
+def _levels(entry_values, exit_values):
+    """Number one axis of a cell's grid with as few levels as keep who reaches whom.
+
+    An entry (offer) reaches an exit (demand) on this axis when its value is at most the exit's.
+    Two exit values with no entry value between them are told apart by no entry, so they share
+    a level; an entry sits on the first level at or above its value. Returns the number of levels
+    and each entry's and exit's level (None: reaches no exit, or reached by no entry).
+    """
+    distinct_entries = sorted(set(entry_values))
+    exit_ranks = [bisect_right(distinct_entries, value) for value in exit_values]
+    levels = sorted({rank for rank in exit_ranks if rank})
+    level_of = {rank: k for k, rank in enumerate(levels)}
+    entry_levels = []
+    for value in entry_values:
+        k = bisect_left(levels, bisect_left(distinct_entries, value) + 1)
+        entry_levels.append(k if k < len(levels) else None)
+    return len(levels), entry_levels, [level_of.get(rank) for rank in exit_ranks]
+
+
 def _build_cell(cell, arcs, next_node, offer_groups, entering, demand_groups, leaving,
                 first_offer, first_demand, unbounded, bonus):
     """Add one cell's grid, entries and exits; return the next free node."""
-    dates = sorted({demand_groups[j].needed_by for j in leaving})
-    ceilings = sorted({demand_groups[j].max_unit_price_cents for j in leaving})
-    row_of = {d: t for t, d in enumerate(dates)}
-    column_of = {c: p for p, c in enumerate(ceilings)}
-    entries = []
-    for i in entering:
-        g = offer_groups[i]
-        t, p = bisect_left(dates, g.available_from), bisect_left(ceilings, g.unit_price_cents)
-        if t < len(dates) and p < len(ceilings):
-            entries.append((i, t, p))
-    exits = [(j, row_of[demand_groups[j].needed_by], column_of[demand_groups[j].max_unit_price_cents])
-             for j in leaving]
-    if not entries:
+    rows, entry_rows, exit_rows = _levels([offer_groups[i].available_from for i in entering],
+                                          [demand_groups[j].needed_by for j in leaving])
+    columns, entry_columns, exit_columns = _levels([offer_groups[i].unit_price_cents for i in entering],
+                                                   [demand_groups[j].max_unit_price_cents for j in leaving])
+    entries = [(i, t, p) for i, t, p in zip(entering, entry_rows, entry_columns)
+               if t is not None and p is not None]
+    exits = [(j, t, p) for j, t, p in zip(leaving, exit_rows, exit_columns)
+             if t is not None and p is not None]
+    if not entries or not exits:
         return next_node
 
-    rows = len(dates)
     # Row t keeps columns lo[t]..hi[t]: reachable from an entry and reaching an exit.
-    lo = np.full(rows, len(ceilings), dtype=np.int64)
+    lo = np.full(rows, columns, dtype=np.int64)
     hi = np.full(rows, -1, dtype=np.int64)
     for _, t, p in entries:
         lo[t] = min(lo[t], p)
@@ -157,9 +171,9 @@ def _build_cell(cell, arcs, next_node, offer_groups, entering, demand_groups, le
     not_last[(row_end[width > 0] - next_node)] = False
     arcs.add_many(nodes[not_last], nodes[not_last] + 1, unbounded)
     for t in range(rows - 1):
-        columns = np.arange(lo[t], hi[t + 1] + 1)
-        if len(columns):
-            arcs.add_many(row_start[t] + columns - lo[t], row_start[t + 1] + columns - lo[t + 1], unbounded)
+        below = np.arange(lo[t], hi[t + 1] + 1)  # columns kept in both rows
+        if len(below):
+            arcs.add_many(row_start[t] + below - lo[t], row_start[t + 1] + below - lo[t + 1], unbounded)
 
     for i, t, p in entries:
         node = hub(t, p)
