@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from config.settings import Base  # noqa: E402
 from marketplace.domain.geography import regions  # noqa: E402
 from marketplace.domain.masks import Category, is_sanitary  # noqa: E402
 from marketplace.domain.matching import Demand, Offer, match  # noqa: E402
@@ -29,6 +30,7 @@ from marketplace.domain.substitutes import allowed_substitutes  # noqa: E402
 
 SIZES = ((6_250, 31_250), (12_500, 62_500), (25_000, 125_000), (50_000, 250_000))
 SEED = 2020
+MIN_ORDER_VOLUME = Base.MIN_ORDER_VOLUME
 TODAY = date(2020, 5, 4)
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION_START, SECTION_END = "<!-- matching:start -->", "<!-- matching:end -->"
@@ -72,7 +74,7 @@ def _synthetic_offer(rng, id, codes, metropolitan, weights):
     else:
         delivers = frozenset([producer, *rng.sample(codes, rng.randint(0, 3))])
     price = max(1, round(BASE_PRICE[category] * rng.lognormvariate(0, 0.15)))
-    units = max(100, round(rng.lognormvariate(10.4, 0.9), -2))  # median ~33,000 units
+    units = max(1_000, round(rng.lognormvariate(11.9, 0.9), -3))  # median ~150,000 units in stock
     return Offer(id, category, producer, delivers, TODAY + timedelta(days=int(rng.expovariate(1 / 8))),
                  price, int(units))
 
@@ -84,7 +86,8 @@ def _synthetic_demand(rng, id, codes, weights):
     options = allowed_substitutes(category)
     substitutes = frozenset(rng.sample(options, rng.randint(1, len(options)))) if options and rng.random() < 0.4 else frozenset()
     ceiling = 5 * round(BASE_PRICE[category] * rng.uniform(1.0, 1.6) / 5)  # buyers state round ceilings
-    units = max(100, round(rng.lognormvariate(9.2, 1.0), -2))  # median ~10,000 units
+    # Lots of about 50,000 units, never below the minimum a demand may ask (smaller needs are pooled).
+    units = max(MIN_ORDER_VOLUME, round(rng.lognormvariate(11.0, 0.5), -3))  # median ~60,000 units
     return Demand(id, category, rng.choices(codes, weights)[0], TODAY + timedelta(days=rng.randint(2, 45)),
                   ceiling, int(units), priority_rank(kind, category, public_facing), substitutes)
 
@@ -247,7 +250,8 @@ def section_markdown(rows, result, loads):
         "",
         f"Synthetic national markets (seed {SEED}): 18 regions weighted by population, every mask category,",
         "priority classes from `domain/priority.py`, 40 % of buyers opting in to substitutes, prices around",
-        "spring-2020 levels, ceilings rounded to 5 ¢, needs spread over 45 days. Each engine runs in a child",
+        "spring-2020 levels, ceilings rounded to 5 ¢, needs spread over 45 days, demands in lots of about",
+        f"50,000 units (never below the {MIN_ORDER_VOLUME:,} a demand may ask), stocks of about 150,000. Each engine runs in a child",
         "process; peak MB is that process's max RSS (interpreter and market included).",
         "`time s` of the optimal engine (solver_s) is the in-memory `match()` (grouping, network, max flows,",
         "one min-cost flow, pairing); engine_s is end to end on PostgreSQL (`end_to_end_seconds`: read,",

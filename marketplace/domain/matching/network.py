@@ -2,10 +2,11 @@
 
 Nodes: the source, the sink, one node per priority class, one per offer group, one per demand
 group, and per cell (category c, region r) a grid of hubs H(t, p). The grid's rows t are the
-distinct dates needed by the cell's demands, its columns p their distinct price ceilings. An offer
-group of category c that delivers to r enters the cell at the first date row on or after its
-availability and the first ceiling column at or above its price; a demand group leaves the cell
-at its own (date, ceiling) hub; grid arcs run to the next date and to the next ceiling. So an
+cell's dates needed, its columns p its price ceilings, each axis keeping only the levels some
+entering offer tells apart (`_levels`). An offer group of category c that delivers to r enters
+the cell at the first row on or after its availability and the first column at or above its
+price; a demand group leaves the cell at its own (date, ceiling) hub; grid arcs run to the next
+row and to the next column. So an
 offer reaches a demand exactly when category, region, date and price are compatible, with
 O(offers × regions + demands × categories + grid) arcs. Hubs no entry can reach or no exit can
 be reached from are left out.
