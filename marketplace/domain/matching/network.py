@@ -11,7 +11,6 @@ offer reaches a demand exactly when category, region, date and price are compati
 O(offers × regions + demands × categories + grid) arcs. Hubs no entry can reach or no exit can
 be reached from are left out.
 """
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -44,27 +43,23 @@ class HubNetwork:
 
 
 class _Arcs:
-    """Collect arcs, then freeze them into arrays."""
+    """Collect arcs in numpy chunks, then freeze them into arrays."""
 
     def __init__(self):
-        self.tails, self.heads, self.capacities, self.costs = [], [], [], []
+        self.chunks, self.count = [], 0
 
-    def add(self, tail, head, capacity, cost=0):
-        self.tails.append(tail)
-        self.heads.append(head)
-        self.capacities.append(capacity)
-        self.costs.append(cost)
-        return len(self.tails) - 1
-
-    def add_many(self, tails, heads, capacity):
-        self.tails.extend(tails.tolist())
-        self.heads.extend(heads.tolist())
-        self.capacities.extend([capacity] * len(tails))
-        self.costs.extend([0] * len(tails))
+    def add_many(self, tails, heads, capacities, costs=0):
+        """Add arcs (scalars broadcast); return their ids."""
+        size = len(tails)
+        self.chunks.append([np.broadcast_to(np.asarray(values, dtype=np.int64), (size,))
+                            for values in (tails, heads, capacities, costs)])
+        ids = np.arange(self.count, self.count + size)
+        self.count += size
+        return ids
 
     def arrays(self):
-        return tuple(np.array(values, dtype=np.int64)
-                     for values in (self.tails, self.heads, self.capacities, self.costs))
+        return tuple(np.concatenate([chunk[k] for chunk in self.chunks]) if self.chunks
+                     else np.zeros(0, dtype=np.int64) for k in range(4))
 
 
 def own_region_bonus(offer_groups):
@@ -77,22 +72,39 @@ def own_region_bonus(offer_groups):
     return max(prices) - min(prices) + 1
 
 
+@dataclass
+class _Side:
+    """One side's groups as arrays, indexed like the groups."""
+
+    nodes: np.ndarray
+    units: np.ndarray
+    dates: np.ndarray  # availability (offers) or date needed (demands), as day ordinals
+    prices: np.ndarray  # unit price (offers) or ceiling (demands), in cents
+
+
+def _side(groups, first_node, date_of, price_of):
+    return _Side(first_node + np.arange(len(groups)),
+                 np.array([g.units for g in groups], dtype=np.int64),
+                 np.array([date_of(g).toordinal() for g in groups], dtype=np.int64),
+                 np.array([price_of(g) for g in groups], dtype=np.int64))
+
+
 def build_hub_network(offer_groups, demand_groups):
     """Build the hub network of one market from its offer and demand groups."""
     arcs = _Arcs()
     ranks = sorted({g.priority for g in demand_groups})
     class_nodes = {rank: 2 + k for k, rank in enumerate(ranks)}
-    first_offer = 2 + len(ranks)
-    first_demand = first_offer + len(offer_groups)
-    next_node = first_demand + len(demand_groups)
-    unbounded = max(1, sum(g.units for g in offer_groups))
+    offers = _side(offer_groups, 2 + len(ranks), lambda g: g.available_from, lambda g: g.unit_price_cents)
+    demands = _side(demand_groups, offers.nodes[-1] + 1 if len(offers.nodes) else 2 + len(ranks),
+                    lambda g: g.needed_by, lambda g: g.max_unit_price_cents)
+    next_node = int(demands.nodes[-1]) + 1 if len(demands.nodes) else 2 + len(ranks)
+    unbounded = max(1, int(offers.units.sum()))
     bonus = own_region_bonus(offer_groups)
 
-    offer_arcs = [arcs.add(SOURCE, first_offer + i, g.units, g.unit_price_cents)
-                  for i, g in enumerate(offer_groups)]
-    class_arcs = {rank: [] for rank in ranks}
-    for j, g in enumerate(demand_groups):
-        class_arcs[g.priority].append(arcs.add(first_demand + j, class_nodes[g.priority], g.units))
+    offer_arcs = arcs.add_many(np.zeros(len(offer_groups)), offers.nodes, offers.units, offers.prices)
+    class_of = np.array([class_nodes[g.priority] for g in demand_groups], dtype=np.int64)
+    demand_class_arcs = arcs.add_many(demands.nodes, class_of, demands.units)
+    class_arcs = {rank: demand_class_arcs[class_of == class_nodes[rank]].tolist() for rank in ranks}
 
     exits_by_cell = defaultdict(list)
     for j, g in enumerate(demand_groups):
@@ -103,18 +115,20 @@ def build_hub_network(offer_groups, demand_groups):
         for region in g.delivery_regions:
             if (g.category, region) in exits_by_cell:
                 entries_by_cell[(g.category, region)].append(i)
+    own_region = np.array([g.producer_region for g in offer_groups], dtype=object)
 
     cells = []
     for key in sorted(entries_by_cell):
         cell = Cell(*key)
-        next_node = _build_cell(cell, arcs, next_node, offer_groups, entries_by_cell[key],
-                                demand_groups, exits_by_cell[key], first_offer, first_demand,
-                                unbounded, bonus)
+        entering = np.array(entries_by_cell[key], dtype=np.int64)
+        leaving = np.array(exits_by_cell[key], dtype=np.int64)
+        entry_costs = np.where(own_region[entering] == cell.region, -bonus, 0)
+        next_node = _build_cell(cell, arcs, next_node, offers, entering, entry_costs, demands, leaving, unbounded)
         cells.append(cell)
 
     tails, heads, capacities, costs = arcs.arrays()
     return HubNetwork(next_node, tails, heads, capacities, costs, unbounded, bonus,
-                      offer_arcs, class_arcs, class_nodes, cells)
+                      offer_arcs.tolist(), class_arcs, class_nodes, cells)
 
 
 def _levels(entry_values, exit_values):
@@ -123,48 +137,36 @@ def _levels(entry_values, exit_values):
     An entry (offer) reaches an exit (demand) on this axis when its value is at most the exit's.
     Two exit values with no entry value between them are told apart by no entry, so they share
     a level; an entry sits on the first level at or above its value. Returns the number of levels
-    and each entry's and exit's level (None: reaches no exit, or reached by no entry).
+    and each entry's and exit's level; an entry past the last level reaches no exit, an exit at
+    level -1 is reached by no entry.
     """
-    distinct_entries = sorted(set(entry_values))
-    exit_ranks = [bisect_right(distinct_entries, value) for value in exit_values]
-    levels = sorted({rank for rank in exit_ranks if rank})
-    level_of = {rank: k for k, rank in enumerate(levels)}
-    entry_levels = []
-    for value in entry_values:
-        k = bisect_left(levels, bisect_left(distinct_entries, value) + 1)
-        entry_levels.append(k if k < len(levels) else None)
-    return len(levels), entry_levels, [level_of.get(rank) for rank in exit_ranks]
+    distinct_entries = np.unique(entry_values)
+    exit_ranks = np.searchsorted(distinct_entries, exit_values, side="right")
+    levels = np.unique(exit_ranks[exit_ranks > 0])
+    exit_levels = np.where(exit_ranks > 0, np.searchsorted(levels, exit_ranks), -1)
+    entry_levels = np.searchsorted(levels, np.searchsorted(distinct_entries, entry_values) + 1)
+    return len(levels), entry_levels, exit_levels
 
 
-def _build_cell(cell, arcs, next_node, offer_groups, entering, demand_groups, leaving,
-                first_offer, first_demand, unbounded, bonus):
+def _build_cell(cell, arcs, next_node, offers, entering, entry_costs, demands, leaving, unbounded):
     """Add one cell's grid, entries and exits; return the next free node."""
-    rows, entry_rows, exit_rows = _levels([offer_groups[i].available_from for i in entering],
-                                          [demand_groups[j].needed_by for j in leaving])
-    columns, entry_columns, exit_columns = _levels([offer_groups[i].unit_price_cents for i in entering],
-                                                   [demand_groups[j].max_unit_price_cents for j in leaving])
-    entries = [(i, t, p) for i, t, p in zip(entering, entry_rows, entry_columns)
-               if t is not None and p is not None]
-    exits = [(j, t, p) for j, t, p in zip(leaving, exit_rows, exit_columns)
-             if t is not None and p is not None]
-    if not entries or not exits:
+    rows, entry_rows, exit_rows = _levels(offers.dates[entering], demands.dates[leaving])
+    columns, entry_columns, exit_columns = _levels(offers.prices[entering], demands.prices[leaving])
+    entering_ok = (entry_rows < rows) & (entry_columns < columns)
+    leaving_ok = (exit_rows >= 0) & (exit_columns >= 0)
+    if not entering_ok.any() or not leaving_ok.any():
         return next_node
 
     # Row t keeps columns lo[t]..hi[t]: reachable from an entry and reaching an exit.
     lo = np.full(rows, columns, dtype=np.int64)
     hi = np.full(rows, -1, dtype=np.int64)
-    for _, t, p in entries:
-        lo[t] = min(lo[t], p)
-    for _, t, p in exits:
-        hi[t] = max(hi[t], p)
+    np.minimum.at(lo, entry_rows[entering_ok], entry_columns[entering_ok])
+    np.maximum.at(hi, exit_rows[leaving_ok], exit_columns[leaving_ok])
     lo = np.minimum.accumulate(lo)
     hi = np.maximum.accumulate(hi[::-1])[::-1]
     width = np.maximum(hi - lo + 1, 0)
     row_start = next_node + np.cumsum(width) - width
     total = int(width.sum())
-
-    def hub(t, p):
-        return int(row_start[t] + p - lo[t]) if lo[t] <= p <= hi[t] else None
 
     nodes = np.arange(next_node, next_node + total)
     row_end = row_start + width - 1
@@ -176,14 +178,16 @@ def _build_cell(cell, arcs, next_node, offer_groups, entering, demand_groups, le
         if len(below):
             arcs.add_many(row_start[t] + below - lo[t], row_start[t + 1] + below - lo[t + 1], unbounded)
 
-    for i, t, p in entries:
-        node = hub(t, p)
-        if node is not None:
-            g = offer_groups[i]
-            cost = -bonus if g.producer_region == cell.region else 0
-            cell.entries.append((arcs.add(first_offer + i, node, g.units, cost), i, t, p))
-    for j, t, p in exits:
-        node = hub(t, p)
-        if node is not None:
-            cell.exits.append((arcs.add(node, first_demand + j, demand_groups[j].units), j, t, p))
+    def on_grid(ok, t, p):
+        t, p = np.where(ok, t, 0), np.where(ok, p, 0)
+        return ok & (lo[t] <= p) & (p <= hi[t]), row_start[t] + p - lo[t]
+
+    kept, hubs = on_grid(entering_ok, entry_rows, entry_columns)
+    groups = entering[kept]
+    ids = arcs.add_many(offers.nodes[groups], hubs[kept], offers.units[groups], entry_costs[kept])
+    cell.entries = list(zip(ids.tolist(), groups.tolist(), entry_rows[kept].tolist(), entry_columns[kept].tolist()))
+    kept, hubs = on_grid(leaving_ok, exit_rows, exit_columns)
+    groups = leaving[kept]
+    ids = arcs.add_many(hubs[kept], demands.nodes[groups], demands.units[groups])
+    cell.exits = list(zip(ids.tolist(), groups.tolist(), exit_rows[kept].tolist(), exit_columns[kept].tolist()))
     return next_node + total
