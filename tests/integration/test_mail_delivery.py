@@ -4,6 +4,7 @@ import time
 from collections import Counter, defaultdict
 
 import pytest
+import redis
 from sqlalchemy import func, select
 
 from marketplace.domain.certifications import CertificationStatus
@@ -11,9 +12,9 @@ from marketplace.domain.notifications import Status
 from marketplace.domain.offers import OfferStatus
 from marketplace.extensions import db
 from marketplace.mail import notify
-from marketplace.models import Notification
+from marketplace.models import Notification, Offer
 from marketplace.services import accounts, certifications, offers, pools
-from tests.conftest import build_app, truncate_all
+from tests.conftest import PASSWORD, build_app, truncate_all
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
@@ -25,6 +26,7 @@ from tests.factories import (
 )
 from tests.support.mail_samples import context_for
 from tests.support.servers import PrivateRedis
+from workers.tasks.mail import sweep_outbox_task
 
 pytestmark = pytest.mark.integration
 SERIAL = itertools.count()
@@ -169,6 +171,58 @@ def test_mail_still_flows_after_redis_restarts_under_a_running_worker(
 
     after = notify_many(5, "confirm_email")
     smtp_server.wait_for_ids(after, timeout=90)
+
+
+def test_an_offer_approved_while_redis_is_down_is_committed_and_the_sweep_mails_it_once_redis_is_back(
+    app_on_private_redis, private_redis, smtp_server, start_worker, caplog
+):
+    producer = ProducerFactory(email="prod@armor.fr")
+    offer = OfferFactory(certification=CertificationFactory(organisation=producer.organisation),
+                         status=OfferStatus.SUBMITTED)
+    admin = AdminFactory(admin_region_code=offer.region_code)
+    client = app_on_private_redis.test_client()
+    assert client.post("/auth/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
+    private_redis.stop()
+
+    started = time.monotonic()
+    page = client.post(f"/admin/offers/{offer.id}/approve", follow_redirects=True)
+    assert time.monotonic() - started < 5  # the publish gives up quickly, the admin is not kept waiting
+
+    assert page.status_code == 200 and "est approuvée et apparaît dans le catalogue" in page.get_data(as_text=True)
+    assert "the sweep will send it" in caplog.text
+    db.session.expire_all()
+    assert db.session.get(Offer, offer.id).status == OfferStatus.APPROVED
+    row = db.session.scalars(select(Notification)).one()
+    assert (row.event, row.to_address, row.status) == ("offer_decision", producer.email, Status.PENDING)
+
+    private_redis.start()
+    assert redis.Redis.from_url(private_redis.url).llen("celery") == 0  # no task holds the row: only the sweep can
+    worker = mail_worker(start_worker, smtp_server, redis=private_redis.url, beat=True, MAIL_SWEEP_SECONDS="1",
+                         MAIL_SWEEP_GRACE_SECONDS="1")
+    smtp_server.wait_for_ids([row.message_id], timeout=30)
+    worker.stop()  # a warm shutdown: whatever the worker was sending is in before counting
+
+    received = [(mail.message_id, mail.recipients) for mail in smtp_server.received]
+    assert received == [(row.message_id, (producer.email,))]
+    db.session.expire_all()
+    assert (row.status, row.attempts) == (Status.SENT, 1)
+
+
+def test_mails_queued_by_their_own_task_and_by_the_sweep_go_out_once(pg_app, smtp_server, start_worker):
+    pg_app.config.update(MAIL_BATCH_SIZE=5, MAIL_SWEEP_GRACE_SECONDS=0)
+    message_ids = notify_many(40)  # eight tasks of five, queued after the commit
+    assert sweep_outbox_task.apply().get() == 40  # and the sweep queues every row again
+    smtp_server.slow_down(0.01)
+
+    workers = [mail_worker(start_worker, smtp_server, MAIL_BATCH_SIZE="5") for _ in range(2)]
+    smtp_server.wait_for_ids(message_ids, timeout=60)
+    for worker in workers:
+        worker.stop()
+
+    assert Counter(smtp_server.message_ids()) == Counter(message_ids)
+    db.session.expire_all()
+    assert statuses() == {Status.SENT: 40}
+    assert set(db.session.scalars(select(Notification.attempts))) == {1}  # one claim each
 
 
 def test_a_thousand_notifications_are_delivered_none_lost_none_twice(pg_app, smtp_server, start_worker):
