@@ -8,7 +8,7 @@ from babel.numbers import format_decimal as babel_format_decimal
 from flask_babel import format_date, format_datetime, get_locale
 
 from .domain.geography import departements, region_name, regions
-from .domain.masks import category_label
+from .i18n import category_name
 
 
 # A catalogue page shows hundreds of amounts and figures: formatting is cached per language.
@@ -45,7 +45,7 @@ def short_date(value):
 def register(app):
     app.jinja_env.filters["region_name"] = region_name
     app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["category_label"] = category_label
+    app.jinja_env.filters["category_label"] = category_name
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["short_date"] = short_date
     app.jinja_env.filters["local_date"] = lambda value: format_date(value, "long") if value else ""

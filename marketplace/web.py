@@ -5,8 +5,13 @@ from urllib.parse import urlsplit
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 
+from .domain.masks import Category
+from .i18n import category_name
+
 
 def _shown(value):
+    if isinstance(value, Category):
+        return category_name(value)
     if isinstance(value, date):
         return format_date(value, "long")
     if isinstance(value, int) and not isinstance(value, bool):
@@ -15,7 +20,7 @@ def _shown(value):
 
 
 def domain_message(error):
-    """Translate a refused action's message, with its dates and figures written for the reader."""
+    """Translate a refused action's message, with its categories, dates and figures written for the reader."""
     return _(error.message, **{key: _shown(value) for key, value in error.params.items()})
 
 

@@ -6,8 +6,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from ..domain.geography import departements, regions
+from ..domain.masks import CATEGORIES
 from ..domain.organisations import SECTORS, AuthorityType, OrganisationKind
 from ..fields import WholeNumberField
+from ..i18n import category_name
 
 KIND_LABELS = {
     OrganisationKind.PRODUCER: _l("Producer"),
@@ -33,6 +35,11 @@ def choices(pairs, placeholder=None):
     """Turn (value, label) pairs into select choices, with an empty first choice if asked."""
     head = [SelectChoice("", placeholder)] if placeholder is not None else []
     return head + [SelectChoice(value, label) for value, label in pairs]
+
+
+def category_choices(placeholder=None):
+    """Return every mask category as a choice, named in the reader's language."""
+    return choices(((code.value, category_name(code)) for code in CATEGORIES), placeholder)
 
 
 def region_choices():

@@ -8,25 +8,21 @@ from wtforms import BooleanField, DateField, DecimalField, EmailField, SelectFie
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..auth.forms import choices, departement_choices, region_choices
+from ..auth.forms import category_choices, choices, departement_choices, region_choices
 from ..domain.geography import region_name
 from ..domain.masks import CATEGORIES
 from ..domain.offers import MAX_PRICE_CENTS
 from ..domain.substitutes import SUBSTITUTES
 from ..fields import WholeNumberField, to_cents, whole_cents
+from ..i18n import category_name
 
 WHOLE_NUMBER = _l("Enter a whole number.")
-
-
-def category_choices(placeholder=None):
-    """Return the mask categories as choices."""
-    return choices(((str(c), rule.label) for c, rule in CATEGORIES.items()), placeholder)
 
 
 def substitute_choices():
     """Return every category that can stand in for another, as checkboxes."""
     offered = {c for subs in SUBSTITUTES.values() for c in subs}
-    return choices((str(c), rule.label) for c, rule in CATEGORIES.items() if c in offered)
+    return choices((c.value, category_name(c)) for c in CATEGORIES if c in offered)
 
 
 # The same bounds as an offer's price: a ceiling above what any offer may cost means nothing.

@@ -38,7 +38,7 @@ def check_measurements(category, *, reusable, washes, filtration_3um_pct, air_pe
     if minimum is not None and (filtration_3um_pct is None or filtration_3um_pct <= minimum):
         raise DomainError(
             N_("A %(category)s mask must filter more than %(minimum)s %% of 3 µm particles; the report shows %(value)s %%."),
-            field="filtration_3um_pct", category=rule.label, minimum=minimum, value=_shown(filtration_3um_pct),
+            field="filtration_3um_pct", category=Category(category), minimum=minimum, value=_shown(filtration_3um_pct),
         )
     if air_permeability is None or air_permeability <= NON_SANITARY_MIN_AIR_PERMEABILITY:
         raise DomainError(

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from .errors import N_
+
 
 class Family(StrEnum):
     RESPIRATOR = "respirator"  # FFP, sanitary
@@ -35,6 +37,7 @@ class Category(StrEnum):
 
 @dataclass(frozen=True)
 class CategoryRule:
+    # English name, a msgid: the interface shows it translated (marketplace.i18n.category_name).
     label: str
     family: Family
     standard: str
@@ -50,22 +53,22 @@ class CategoryRule:
 FOREIGN_EQUIVALENTS_VALID_UNTIL = date(2020, 5, 31)
 
 CATEGORIES = {
-    Category.FFP1: CategoryRule("FFP1", Family.RESPIRATOR, "EN 149+A1:2009"),
-    Category.FFP2: CategoryRule("FFP2", Family.RESPIRATOR, "EN 149+A1:2009"),
-    Category.FFP3: CategoryRule("FFP3", Family.RESPIRATOR, "EN 149+A1:2009"),
-    Category.SURGICAL_I: CategoryRule("Chirurgical type I", Family.SURGICAL, "EN 14683+AC:2019"),
-    Category.SURGICAL_II: CategoryRule("Chirurgical type II", Family.SURGICAL, "EN 14683+AC:2019"),
-    Category.SURGICAL_IIR: CategoryRule("Chirurgical type IIR", Family.SURGICAL, "EN 14683+AC:2019"),
-    Category.UNS1: CategoryRule("UNS1 (grand public catégorie 1)", Family.NON_SANITARY, "DGA 3 µm", 90),
-    Category.UNS2: CategoryRule("UNS2 (grand public catégorie 2)", Family.NON_SANITARY, "DGA 3 µm", 70),
-    Category.AFNOR: CategoryRule("Masque barrière AFNOR", Family.NON_SANITARY, "AFNOR SPEC S76-001"),
-    Category.N95: CategoryRule("N95 (États-Unis)", Family.RESPIRATOR, "NIOSH-42CFR84", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
-    Category.KN95: CategoryRule("KN95 (Chine)", Family.RESPIRATOR, "GB2626-2006", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
-    Category.P2: CategoryRule("P2 (Australie/Nouvelle-Zélande)", Family.RESPIRATOR, "AS/NZ 1716:2012", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
-    Category.KF94: CategoryRule("KF94 (Corée)", Family.RESPIRATOR, "KMOEL-2017-64", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
-    Category.DS2: CategoryRule("DS2 (Japon)", Family.RESPIRATOR, "JMHLW-2000", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
-    Category.SURGICAL_US: CategoryRule("Chirurgical norme américaine", Family.SURGICAL, "ASTM F2100", None, Category.SURGICAL_II, FOREIGN_EQUIVALENTS_VALID_UNTIL),
-    Category.SURGICAL_CN: CategoryRule("Chirurgical norme chinoise", Family.SURGICAL, "YY 0469-2011", None, Category.SURGICAL_II, FOREIGN_EQUIVALENTS_VALID_UNTIL),
+    Category.FFP1: CategoryRule(N_("FFP1"), Family.RESPIRATOR, "EN 149+A1:2009"),
+    Category.FFP2: CategoryRule(N_("FFP2"), Family.RESPIRATOR, "EN 149+A1:2009"),
+    Category.FFP3: CategoryRule(N_("FFP3"), Family.RESPIRATOR, "EN 149+A1:2009"),
+    Category.SURGICAL_I: CategoryRule(N_("Surgical type I"), Family.SURGICAL, "EN 14683+AC:2019"),
+    Category.SURGICAL_II: CategoryRule(N_("Surgical type II"), Family.SURGICAL, "EN 14683+AC:2019"),
+    Category.SURGICAL_IIR: CategoryRule(N_("Surgical type IIR"), Family.SURGICAL, "EN 14683+AC:2019"),
+    Category.UNS1: CategoryRule(N_("UNS1 (general public, category 1)"), Family.NON_SANITARY, "DGA 3 µm", 90),
+    Category.UNS2: CategoryRule(N_("UNS2 (general public, category 2)"), Family.NON_SANITARY, "DGA 3 µm", 70),
+    Category.AFNOR: CategoryRule(N_("AFNOR barrier mask"), Family.NON_SANITARY, "AFNOR SPEC S76-001"),
+    Category.N95: CategoryRule(N_("N95 (United States)"), Family.RESPIRATOR, "NIOSH-42CFR84", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
+    Category.KN95: CategoryRule(N_("KN95 (China)"), Family.RESPIRATOR, "GB2626-2006", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
+    Category.P2: CategoryRule(N_("P2 (Australia/New Zealand)"), Family.RESPIRATOR, "AS/NZ 1716:2012", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
+    Category.KF94: CategoryRule(N_("KF94 (Korea)"), Family.RESPIRATOR, "KMOEL-2017-64", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
+    Category.DS2: CategoryRule(N_("DS2 (Japan)"), Family.RESPIRATOR, "JMHLW-2000", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
+    Category.SURGICAL_US: CategoryRule(N_("Surgical, US standard"), Family.SURGICAL, "ASTM F2100", None, Category.SURGICAL_II, FOREIGN_EQUIVALENTS_VALID_UNTIL),
+    Category.SURGICAL_CN: CategoryRule(N_("Surgical, Chinese standard"), Family.SURGICAL, "YY 0469-2011", None, Category.SURGICAL_II, FOREIGN_EQUIVALENTS_VALID_UNTIL),
 }
 
 # Requirements every non-sanitary mask must meet (DOMAIN.md §2, NF EN ISO 9237:1995).
@@ -85,7 +88,7 @@ def is_sanitary(category):
 
 
 def category_label(category):
-    """Return the human name of a category."""
+    """Return the English name of a category, the msgid the interface translates."""
     return CATEGORIES[Category(category)].label
 
 

@@ -5,7 +5,7 @@ recognised foreign equivalent of it (DOMAIN.md §2). Never applied silently: a d
 substitutes its buyer ticked, and the matcher offers only those.
 """
 from .errors import DomainError, N_
-from .masks import CATEGORIES, Category, category_label
+from .masks import CATEGORIES, Category
 
 FOREIGN_FFP2 = (Category.N95, Category.KN95, Category.P2, Category.KF94, Category.DS2)
 FOREIGN_SURGICAL = (Category.SURGICAL_US, Category.SURGICAL_CN)
@@ -34,8 +34,8 @@ def check_substitutes(category, accepted):
             raise DomainError(
                 N_("%(substitute)s cannot replace %(category)s."),
                 field="accepted_substitutes",
-                substitute=category_label(value) if value in CATEGORIES else value,
-                category=category_label(category),
+                substitute=Category(value) if value in CATEGORIES else value,
+                category=Category(category),
             )
         chosen.append(Category(value))
     return [c for c in allowed if c in chosen]

@@ -5,8 +5,9 @@ from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.certifications import CertificationStatus
-from ..domain.masks import CATEGORIES, Category, category_label
+from ..domain.masks import CATEGORIES, Category
 from ..extensions import db
+from ..i18n import category_name
 from .base import UTCDateTime, utcnow
 
 
@@ -48,7 +49,7 @@ class Certification(db.Model):
 
     @property
     def category_label(self):
-        return category_label(self.category)
+        return category_name(self.category)
 
     @property
     def valid_until(self):

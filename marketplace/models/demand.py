@@ -5,8 +5,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.masks import category_label
 from ..extensions import db
+from ..i18n import category_name
 from .base import UTCDateTime, utcnow
 
 
@@ -86,7 +86,7 @@ class Demand(db.Model):
 
     @property
     def category_label(self):
-        return category_label(self.category)
+        return category_name(self.category)
 
     def __repr__(self):
         return f"<Demand {self.id} {self.category} {self.quantity}>"

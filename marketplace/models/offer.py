@@ -5,10 +5,10 @@ from decimal import Decimal
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.masks import category_label
 from ..domain.offers import EDITABLE, LISTABLE, SUBMITTABLE, WITHDRAWABLE, OfferStatus, delivery_mask
 from ..domain.vat import price_ttc_cents
 from ..extensions import db
+from ..i18n import category_name
 from .base import UTCDateTime, utcnow
 
 
@@ -80,7 +80,7 @@ class Offer(db.Model):
 
     @property
     def category_label(self):
-        return category_label(self.category)
+        return category_name(self.category)
 
     @property
     def vat_rate_percent(self):

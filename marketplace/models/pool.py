@@ -5,8 +5,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.masks import category_label
 from ..extensions import db
+from ..i18n import category_name
 from .base import UTCDateTime, utcnow
 
 
@@ -53,7 +53,7 @@ class Pool(db.Model):
 
     @property
     def category_label(self):
-        return category_label(self.category)
+        return category_name(self.category)
 
     def membership_of(self, organisation_id):
         """Return the membership of an organisation, or None."""

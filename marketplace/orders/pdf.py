@@ -11,6 +11,7 @@ from fpdf.fonts import FontFace
 
 from ..domain.geography import region_name
 from ..domain.organisations import AuthorityType
+from ..i18n import category_name
 from ..templating import money, number
 from .formatting import day, euros, percent_rate, unit_euros
 from .labels import SECTION_LABELS
@@ -98,7 +99,7 @@ def purchase_order_pdf(order, amounts, ordered_on):
     _party(pdf, _("Supplier"), order.seller_organisation, 110, top, 85)
     pdf.set_y(top + 32)
     pdf.heading(_("Ordered"))
-    category = order.offer.category_label if order.offer else order.category
+    category = category_name(order.category)
     pdf.grid(
         [_("Masks"), _("Quantity"), _("Unit price excl. tax"), _("Total excl. tax"), _("VAT rate"), _("VAT"),
          _("Total incl. tax")],

@@ -5,11 +5,10 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..auth.forms import choices
+from ..auth.forms import category_choices, choices
 from ..domain.certifications import TestingBody
 from ..domain.errors import DomainError
 from ..domain.geography import regions
-from ..domain.masks import CATEGORIES
 from ..domain.offers import parse_price_cents
 from ..fields import WholeNumberField
 from ..services.offers import DeliveryScope
@@ -26,11 +25,6 @@ DELIVERY_LABELS = {
     DeliveryScope.SEVERAL: _l("Several regions (choose below)"),
     DeliveryScope.ALL: _l("All of France"),
 }
-
-
-def category_choices(placeholder=None):
-    """Return every mask category as a choice."""
-    return choices(((code.value, rule.label) for code, rule in CATEGORIES.items()), placeholder)
 
 
 def plain_region_choices(placeholder=None):

@@ -11,7 +11,7 @@ from ..models import Certification, Offer
 from ..policy import ensure_document_access, ensure_member_of, producer_required
 from ..services import certifications, offer_import, offers
 from ..services.administration import audit_trail
-from ..web import apply_domain_error, bounded_int
+from ..web import apply_domain_error, bounded_int, domain_message
 from . import bp
 from .forms import ActionForm, CertificationForm, ImportForm, OfferForm
 
@@ -156,7 +156,7 @@ def import_offers():
             imported = offer_import.import_offers(current_user, form.file.data.read())
         except offer_import.ImportRefused as refused:
             apply_domain_error(form, refused)
-            row_errors = refused.rows
+            row_errors = [(row.line, domain_message(row)) for row in refused.rows]
         except DomainError as error:
             apply_domain_error(form, error)
         else:

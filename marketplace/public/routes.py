@@ -2,9 +2,9 @@
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from ..auth.forms import category_choices
 from ..domain.errors import DomainError
 from ..domain.offers import parse_price_cents
-from ..producers.forms import category_choices
 from ..services import accounts, directory
 from ..services.catalogue import DEFAULT_SORT, CatalogueQuery, catalogue_page
 from ..web import bounded_int, is_safe_redirect

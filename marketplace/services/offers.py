@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import regions
-from ..domain.masks import CATEGORIES, Category, category_label, is_authorised_on
+from ..domain.masks import CATEGORIES, Category, is_authorised_on
 from ..domain.offers import LISTABLE, MODERATED_FIELDS, OfferStatus, status_after_allocation
 from ..domain.vat import vat_rate_bp
 from ..extensions import db
@@ -42,7 +42,7 @@ def offer_terms(organisation, data):
     if certification is None:
         raise DomainError(
             N_("You hold no verified certification for %(category)s masks."),
-            field="category", category=category_label(category),
+            field="category", category=category,
         )
     quantity = data["quantity"]
     if not 0 < quantity <= MAX_QUANTITY:
@@ -53,7 +53,7 @@ def offer_terms(organisation, data):
     if not is_authorised_on(category, available_from):
         raise DomainError(
             N_("%(category)s masks may only be imported and used until %(date)s."), field="available_from",
-            category=category_label(category), date=format_date(CATEGORIES[category].valid_until),
+            category=category, date=format_date(CATEGORIES[category].valid_until),
         )
     return {
         "certification": certification,

@@ -2,8 +2,8 @@
 from babel.numbers import format_decimal
 from sqlalchemy import select
 
-from ..domain.masks import category_label
 from ..extensions import db
+from ..i18n import category_name
 from ..mail import external_url, notify
 from ..models import Organisation, User
 from .pools import member_shares
@@ -18,7 +18,7 @@ def proposal_link(proposal_id, side):
 
 
 def _subject(user, quantity, category):
-    return {"quantity": format_decimal(quantity, locale=user.locale or "fr"), "category": category_label(category)}
+    return {"quantity": format_decimal(quantity, locale=user.locale or "fr"), "category": category_name(category)}
 
 
 def _slices(ids, size=1000):
@@ -49,7 +49,7 @@ def announce_proposals(items):
             for user in members.get(own, ()):
                 notify(user, "proposal_new", subject_params=_subject(user, row["quantity"], row["category"]),
                        role=side, counterpart=names[other], quantity=row["quantity"],
-                       category=category_label(row["category"]), unit_price_cents=row["unit_price_cents"],
+                       category=category_name(row["category"]), unit_price_cents=row["unit_price_cents"],
                        expires_at=row["expires_at"], link=proposal_link(proposal_id, side))
 
 
@@ -67,8 +67,8 @@ def tell_decision(proposal, deciding_side, event, reason=None):
     side = _other(deciding_side)
     counterpart = (proposal.buyer_organisation if deciding_side == BUYER else proposal.seller_organisation).name
     for user in _side_members(proposal, side):
-        notify(user, event, subject_params={"category": category_label(proposal.category)},
-               counterpart=counterpart, quantity=proposal.quantity, category=category_label(proposal.category),
+        notify(user, event, subject_params={"category": category_name(proposal.category)},
+               counterpart=counterpart, quantity=proposal.quantity, category=category_name(proposal.category),
                reason=reason, link=proposal_link(proposal.id, side))
 
 
@@ -77,8 +77,8 @@ def tell_expired(proposal):
     for side in (BUYER, PRODUCER):
         counterpart = (proposal.seller_organisation if side == BUYER else proposal.buyer_organisation).name
         for user in _side_members(proposal, side):
-            notify(user, "proposal_expired", subject_params={"category": category_label(proposal.category)},
-                   counterpart=counterpart, quantity=proposal.quantity, category=category_label(proposal.category),
+            notify(user, "proposal_expired", subject_params={"category": category_name(proposal.category)},
+                   counterpart=counterpart, quantity=proposal.quantity, category=category_name(proposal.category),
                    link=proposal_link(proposal.id, side))
 
 
@@ -97,7 +97,7 @@ def tell_order(order, proposal):
     for side in (BUYER, PRODUCER):
         for user in _side_members(proposal, side):
             notify(user, "order_confirmed", subject_params=_subject(user, order.quantity, order.category),
-                   reference=order.number, category=category_label(order.category), quantity=order.quantity,
+                   reference=order.number, category=category_name(order.category), quantity=order.quantity,
                    total_cents=order.quantity * order.unit_price_cents, buyer=buyer, producer=producer,
                    link=proposal_link(proposal.id, side))
 

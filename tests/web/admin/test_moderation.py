@@ -190,3 +190,16 @@ def test_a_producer_cannot_approve_its_own_offer_nor_a_buyer_anything(client, lo
 def test_the_admin_dashboard_links_to_the_moderation_queue(client, login):
     login(AdminFactory(admin_region_code="53"))
     assert "/admin/moderation" in client.get("/admin/").get_data(as_text=True)
+
+
+def test_the_decision_mail_names_the_category_in_the_producers_language_not_the_admins(client, login, outbox):
+    producer = ProducerFactory(locale="en", organisation__name="Filtres de Bretagne")
+    certification = CertificationFactory(organisation=producer.organisation, category="SURGICAL_I")
+    offer = OfferFactory(certification=certification, status="submitted")
+    login(AdminFactory(admin_region_code="53"))
+    page = client.get(f"/admin/offers/{offer.id}").get_data(as_text=True)
+    assert "Offre de masques Chirurgical type I" in page
+    client.post(f"/admin/offers/{offer.id}/approve")
+    [mail] = outbox.to(producer.email)
+    assert mail["Subject"] == "Decision on your offer of Surgical type I masks"
+    assert "Surgical type I masks" in outbox.text(mail) and "Chirurgical" not in outbox.text(mail)

@@ -98,3 +98,14 @@ def test_admins_of_the_buyers_region_read_only_others_get_403(client, login):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     order = OrderFactory()
     assert client.get(f"/orders/{order.id}").status_code == 302
+
+
+def test_the_order_page_and_pdf_name_the_category_in_the_readers_language(client, login):
+    buyer = LocalAuthorityFactory(locale="en")
+    order = OrderFactory(buyer=buyer.organisation, offer__certification__category="SURGICAL_I")
+    login(buyer)
+    assert "<td>Surgical type I</td>" in client.get(f"/orders/{order.id}").get_data(as_text=True)
+    assert "Surgical type I" in pdf_text(client.get(f"/orders/{order.id}/purchase-order.pdf"))
+    client.post("/auth/logout")
+    login(ProducerFactory(organisation=order.seller_organisation))
+    assert "Chirurgical type I" in pdf_text(client.get(f"/orders/{order.id}/purchase-order.pdf"))

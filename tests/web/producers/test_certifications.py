@@ -158,3 +158,12 @@ def test_a_report_dated_today_in_france_is_accepted_whatever_the_servers_clock_z
     response = client.post("/producers-area/certifications/new", data=certification_form(report_date=french_today.isoformat()))
     assert response.status_code == 302
     assert db.session.scalar(db.select(Certification)).report_date == french_today
+
+
+def test_the_refusal_names_the_category_in_the_producers_language(client, login, certification_form):
+    login(ProducerFactory(locale="en"))
+    form = certification_form(
+        category="UNS1", filtration_3um_pct="85", air_permeability="120", breathability_hours="4"
+    )
+    page = declare(client, form).get_data(as_text=True)
+    assert "A UNS1 (general public, category 1) mask must filter more than 90 % of 3 µm particles" in page

@@ -44,7 +44,7 @@ def test_one_invalid_row_imports_nothing_and_the_report_names_each_row(client, l
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Rien n&#39;a été importé" in page
-    assert "<td>3</td><td>Vous n'avez aucune certification vérifiée pour les masques FFP3.</td>" in page
+    assert "<td>3</td><td>Vous n&#39;avez aucune certification vérifiée pour les masques FFP3.</td>" in page
     assert "<td>4</td>" in page and "<td>5</td>" in page and "<td>2</td>" not in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Offer)) == 0
 
@@ -64,3 +64,9 @@ def test_a_file_that_is_not_utf8_text_is_refused(client, login):
     )
     assert response.status_code == 200
     assert "UTF-8" in response.get_data(as_text=True)
+
+
+def test_the_report_names_a_foreign_category_in_full(client, login):
+    certified_producer(login)
+    page = upload(client, HEADER + "KN95;50000;0,90;;2020-05-04;\n").get_data(as_text=True)
+    assert "<td>2</td><td>Vous n&#39;avez aucune certification vérifiée pour les masques KN95 (Chine).</td>" in page

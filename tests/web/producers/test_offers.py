@@ -231,3 +231,14 @@ def test_the_edit_form_starts_from_the_offer(client, login):
     page = client.get(f"/producers-area/offers/{offer.id}/edit").get_data(as_text=True)
     assert 'value="0,90"' in page and 'value="100000"' in page
     assert '<option selected value="own">' in page
+
+
+def test_the_offer_form_names_categories_in_the_producers_language(client, login):
+    login(ProducerFactory(locale="en"))
+    page = client.get("/producers-area/offers/new").get_data(as_text=True)
+    assert ">Surgical type I</option>" in page and ">UNS1 (general public, category 1)</option>" in page
+    assert "Chirurgical" not in page
+    client.post("/auth/logout")
+    login(ProducerFactory())
+    page = client.get("/producers-area/offers/new").get_data(as_text=True)
+    assert ">Chirurgical type I</option>" in page and ">UNS1 (grand public catégorie 1)</option>" in page

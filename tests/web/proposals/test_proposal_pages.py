@@ -143,3 +143,21 @@ def test_a_request_for_another_organisations_demand_is_refused_in_the_page(app, 
     response = client.post(f"/buyers/offers/{offer.id}/request", data={"demand_id": demand.id, "quantity": 10})
     assert response.status_code == 200
     assert db.session.scalars(select(Proposal)).all() == []
+
+
+def test_the_mail_names_the_category_in_the_recipients_language_not_the_senders(app, client, login, outbox):
+    producer = ProducerFactory()
+    OfferFactory(certification__organisation=producer.organisation, certification__category="SURGICAL_I", quantity=80_000)
+    buyer = UserFactory(locale="en")
+    DemandFactory(organisation=buyer.organisation, created_by=buyer, category="SURGICAL_I", quantity=50_000)
+    run_matching("manual")
+    proposal = db.session.scalars(select(Proposal)).one()
+    [announced] = outbox.to(buyer.email)
+    assert announced["Subject"] == "New proposal: 50,000 Surgical type I masks"
+    login(producer)
+    page = client.post(f"/producers-area/proposals/{proposal.id}/decline", data={"reason": "Trop loin"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Chirurgical type I" in page
+    declined = outbox.to(buyer.email)[-1]
+    assert declined["Subject"] == "Your proposal of Surgical type I masks was declined"
+    assert "Surgical type I masks" in outbox.text(declined) and "Chirurgical" not in outbox.text(declined)

@@ -124,3 +124,14 @@ def test_an_offer_expired_yesterday_in_france_has_left_the_catalogue_whatever_th
     monkeypatch.setattr(demands, "datetime", Clock)
     OfferFactory(expires_on=date.today(), unit_price_cents=77)
     assert "0,77" not in client.get("/catalogue").get_data(as_text=True)
+
+
+def test_the_catalogue_names_mask_categories_in_the_visitors_language(client):
+    offer(category="SURGICAL_I", unit_price_cents=90)
+    french = client.get("/catalogue").get_data(as_text=True)
+    assert "<td>Chirurgical type I</td>" in french
+    assert ">Masque barrière AFNOR</option>" in french
+    client.post("/language/en")
+    english = client.get("/catalogue").get_data(as_text=True)
+    assert "<td>Surgical type I</td>" in english
+    assert ">AFNOR barrier mask</option>" in english and "Chirurgical" not in english
