@@ -159,6 +159,10 @@ class Statement:
         return sum((t.total_ttc for t in self.totals), Decimal("0.00"))
 
     @property
+    def total_quantity(self):
+        return sum(t.quantity for t in self.totals)
+
+    @property
     def unpaid(self):
         """Return the lines without a payment reference: the accountant cannot certify them yet."""
         return [line for line in self.lines if not line.entry.payment_reference]

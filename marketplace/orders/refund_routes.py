@@ -1,7 +1,5 @@
 """The refund statement (état récapitulatif) of a local authority: pages, PDF and CSV."""
-import re
-
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,10 +9,8 @@ from ..policy import buyer_required
 from ..services import refunds
 from ..web import apply_domain_error, domain_message
 from . import bp
-from .csv_export import statement_csv
 from .forms import ConfirmForm, ExternalOrderForm, FundingForm, LocalProductionForm, ShareForm
-from .labels import SECTION_LABELS
-from .pdf import statement_pdf
+from .statement_pages import render_statement, statement_csv_response, statement_pdf_response
 
 REMOVABLE = {"external": ExternalOrder, "funding": ExternalFunding, "share": BeneficiaryShare}
 
@@ -35,8 +31,8 @@ def _line_choices(refund_file):
 @buyer_required
 def statement():
     """Show the statement: eligible orders by code, refunds, fundings, shares and what is missing."""
-    refund_file = _claimant_file()
-    return render_template("orders/statement.html", file=refund_file, confirm=ConfirmForm(), section_labels=SECTION_LABELS)
+    return render_statement(_claimant_file(), url_for("orders.statement_as_pdf"), url_for("orders.statement_as_csv"),
+                            editable=True)
 
 
 def _add(form, template, save, title):
@@ -106,23 +102,15 @@ def remove(what, record_id):
     return redirect(url_for("orders.statement"))
 
 
-def _download(body, mimetype, extension):
-    name = re.sub(r"[^A-Za-z0-9]+", "-", current_user.organisation.name).strip("-").lower() or "statement"
-    response = make_response(body)
-    response.headers["Content-Type"] = mimetype
-    response.headers["Content-Disposition"] = f'attachment; filename="etat-recapitulatif-{name}.{extension}"'
-    return response
-
-
 @bp.get("/refund/statement.pdf")
 @buyer_required
 def statement_as_pdf():
     """Download the statement laid out like the official model, to sign."""
-    return _download(statement_pdf(_claimant_file()), "application/pdf", "pdf")
+    return statement_pdf_response(_claimant_file())
 
 
 @bp.get("/refund/statement.csv")
 @buyer_required
 def statement_as_csv():
     """Download the statement's lines and totals as CSV."""
-    return _download(statement_csv(_claimant_file()), "text/csv; charset=utf-8", "csv")
+    return statement_csv_response(_claimant_file())

@@ -7,12 +7,15 @@ from sqlalchemy import select
 
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import regions
+from ..domain.organisations import OrganisationKind
 from ..domain.refund import Section, StatementEntry, build_statement, cap_for, policy_from, refund_shares
 from ..extensions import db
-from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Order
+from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Order, Organisation
 from ..models.refund import ExternalOrderKind, line_key
 from .audit import record_decision
 from .orders import amounts_of, local_date, order_date
+
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,23 @@ def current_policy():
 def can_claim(organisation):
     """Tell whether an organisation may claim the State's contribution: local authorities only."""
     return organisation is not None and organisation.is_local_authority
+
+
+def get_claimant(organisation_id):
+    """Return the local authority with this id, or None."""
+    organisation = db.session.get(Organisation, organisation_id)
+    return organisation if can_claim(organisation) else None
+
+
+def refund_files_page(region_codes, page):
+    """Return one page of the local authorities of these regions (by region, then name) and their refund files."""
+    query = (
+        select(Organisation)
+        .where(Organisation.kind == OrganisationKind.LOCAL_AUTHORITY, Organisation.region_code.in_(region_codes))
+        .order_by(Organisation.region_code, Organisation.name, Organisation.id)
+    )
+    pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+    return pagination, [refund_file(organisation) for organisation in pagination.items]
 
 
 def _sum_by_key(rows, cents):

@@ -56,7 +56,7 @@ def _world():
     return {
         "certification_id": pending_certification.id, "offer_id": submitted_offer.id, "demand_id": demand.id,
         "proposal_id": proposal.id, "order_id": order.id, "pool_id": pool.id, "notification_id": letter.id,
-        "record_id": external.id, "what": "external",
+        "record_id": external.id, "what": "external", "organisation_id": buyer.id,
     }
 
 
