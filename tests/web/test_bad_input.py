@@ -9,7 +9,8 @@ LIST_PAGES = {
     "visitor": ["/producers", "/catalogue"],
     "buyer": ["/buyers/demands", "/buyers/proposals", "/buyers/orders"],
     "producer": ["/producers-area/", "/producers-area/proposals", "/producers-area/orders"],
-    "admin": ["/admin/audit", "/admin/matching", "/admin/proposals", "/admin/mail/dead-letters", "/admin/regions/53"],
+    "admin": ["/admin/audit", "/admin/matching", "/admin/proposals", "/admin/mail/dead-letters", "/admin/regions/53",
+              "/admin/refunds"],
 }
 USERS = {"visitor": None, "buyer": LocalAuthorityFactory, "producer": ProducerFactory, "admin": AdminFactory}
 
