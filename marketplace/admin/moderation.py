@@ -11,6 +11,7 @@ from ..models import Certification, Offer
 from ..policy import admin_required, ensure_region
 from ..services import certifications, moderation, offers
 from ..services.administration import audit_trail
+from ..services.demands import local_today
 from ..web import apply_domain_error, bounded_int
 from . import bp
 from .forms import ActionForm, RejectForm
@@ -29,6 +30,7 @@ def moderation_queue():
         offers=pending_offers,
         history=moderation.producer_history(organisation_ids),
         action_form=ActionForm(),
+        today=local_today(),
     )
 
 
@@ -141,7 +143,11 @@ def reject_offer(offer_id):
 def bulk_approve_offers():
     """Approve the offers ticked in the queue."""
     ids = request.form.getlist("offer_ids", type=bounded_int)
-    if ActionForm().validate_on_submit() and ids:
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.moderation_queue"))
+    if not ids:
+        flash(_("Select at least one offer."), "warning")
+    else:
         for region_code in db.session.scalars(select(Offer.region_code).where(Offer.id.in_(ids)).distinct()):
             ensure_region(region_code)
         try:

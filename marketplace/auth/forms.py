@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from ..domain.geography import departements, regions
 from ..domain.masks import CATEGORIES
@@ -87,7 +87,7 @@ class SignupForm(PasswordFields, FlaskForm):
     departement_code = SelectField(_l("Département"), validators=[DataRequired()])
     headcount = WholeNumberField(
         _l("Headcount"),
-        validators=[DataRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=2_000_000)],
+        validators=[InputRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=2_000_000)],
     )
     full_name = StringField(_l("Your full name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Your work email"), validators=[DataRequired(), Email(), Length(max=254)])

@@ -4,8 +4,8 @@ from decimal import Decimal
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, EmailField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import category_choices, choices, departement_choices, region_choices
@@ -13,7 +13,7 @@ from ..domain.geography import region_name
 from ..domain.masks import CATEGORIES
 from ..domain.offers import MAX_PRICE_CENTS
 from ..domain.substitutes import SUBSTITUTES
-from ..fields import WholeNumberField, to_cents, whole_cents
+from ..fields import PriceField, WholeNumberField, to_cents, whole_cents
 from ..i18n import category_name
 
 WHOLE_NUMBER = _l("Enter a whole number.")
@@ -34,11 +34,12 @@ class PlaceAndPriceFields:
     category = SelectField(_l("Mask category"), validators=[DataRequired()])
     region_code = SelectField(_l("Delivery region"), validators=[DataRequired()])
     departement_code = SelectField(_l("Delivery département"), validators=[DataRequired()])
-    max_unit_price = DecimalField(
+    max_unit_price = PriceField(
         _l("Price ceiling per unit, excl. tax (€)"),
         places=2,
-        validators=[DataRequired(message=_l("Enter a price, e.g. 0.84.")), PRICE_RANGE,
-                    whole_cents(_l("Give the price in euros and cents, e.g. 0.84."))],
+        validators=[InputRequired(message=_l("Enter a price in euros, such as 0.95.")), PRICE_RANGE,
+                    whole_cents(_l("A price has at most two decimals."))],
+        description=_l("For example 0.95"),
     )
     needed_by = DateField(_l("Date needed"), validators=[DataRequired(message=_l("Enter a date."))])
 
@@ -68,7 +69,7 @@ class DemandForm(PlaceAndPriceFields, FlaskForm):
     )
     quantity = WholeNumberField(
         _l("Quantity (units)"),
-        validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
+        validators=[InputRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
         render_kw={"list": "lots", "inputmode": "numeric"},
     )
     public_facing = BooleanField(_l("These masks are for staff in contact with the public"))
@@ -102,7 +103,7 @@ class PoolForm(PlaceAndPriceFields, FlaskForm):
 class JoinPoolForm(FlaskForm):
     quantity = WholeNumberField(
         _l("Your quantity (units)"),
-        validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
+        validators=[InputRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)],
     )
     in_sector = BooleanField(_l("My company is an SME of this sector"))
 
@@ -115,7 +116,7 @@ class RequestOfferForm(FlaskForm):
     """Ask a producer for units of one offer, for one of the buyer's live demands."""
 
     demand_id = SelectField(_l("For my demand"), coerce=int, validators=[DataRequired()])
-    quantity = WholeNumberField(_l("Quantity (units)"), validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1)])
+    quantity = WholeNumberField(_l("Quantity (units)"), validators=[InputRequired(message=WHOLE_NUMBER), NumberRange(min=1)])
 
     def __init__(self, live_demands, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,7 +7,7 @@ from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Offer
 from ..proposal_pages import decide, order_link, readable_proposal, render_proposal
-from ..services import demands, proposals
+from ..services import proposals
 from ..services.proposal_mail import BUYER
 from ..web import apply_domain_error, bounded_int
 from ..policy import buyer_required
@@ -63,7 +63,7 @@ def request_offer(offer_id):
     offer = db.session.get(Offer, offer_id)
     if offer is None or not offer.listed:
         abort(404)
-    live = demands.live_demands_of(current_user.organisation_id)
+    live, why_none = proposals.requestable_demands(current_user.organisation_id, offer)
     form = RequestOfferForm(live)
     if request.method == "GET" and request.args.get("demand", type=bounded_int) in {d.id for d in live}:
         form.demand_id.data = request.args.get("demand", type=bounded_int)
@@ -75,4 +75,4 @@ def request_offer(offer_id):
         else:
             flash(_("Your request is sent to the producer, and the units are reserved until it answers."), "success")
             return redirect(url_for("buyers.proposal", proposal_id=item.id))
-    return render_template("buyers/request_offer.html", form=form, offer=offer, live=live)
+    return render_template("buyers/request_offer.html", form=form, offer=offer, live=live, why_none=why_none)

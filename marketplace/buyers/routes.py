@@ -147,7 +147,8 @@ def new_pool():
 
 def _render_pool(pool, join_form=None, by_link=False):
     membership = pool.membership_of(current_user.organisation_id)
-    join_form = join_form or JoinPoolForm(obj=membership)
+    # Being a member of a sector pool means the SME box was ticked: keep it ticked for a new quantity.
+    join_form = join_form or JoinPoolForm(obj=membership, in_sector=membership is not None)
     shares = {s.key: s for s in pools.member_shares(pool)}
     return render_template(
         "buyers/pool.html", pool=pool, membership=membership, join_form=join_form, confirm=ConfirmForm(),

@@ -49,7 +49,7 @@ def parse_price_cents(raw):
     try:
         euros = Decimal(text)
     except InvalidOperation:
-        raise DomainError(N_("Enter a price in euros, such as 0,95."), field="unit_price")
+        raise DomainError(N_("Enter a price in euros, such as 0.95."), field="unit_price")
     cents = euros * 100
     if cents != cents.to_integral_value():
         raise DomainError(N_("A price has at most two decimals."), field="unit_price")

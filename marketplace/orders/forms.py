@@ -65,7 +65,7 @@ def money(label, minimum="0.01"):
 
 
 def quantity(label):
-    return WholeNumberField(label, validators=[DataRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)])
+    return WholeNumberField(label, validators=[InputRequired(message=WHOLE_NUMBER), NumberRange(min=1, max=1_000_000_000)])
 
 
 class ConfirmForm(FlaskForm):

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.forms import category_choices, choices
 from ..domain.certifications import TestingBody
@@ -66,10 +66,10 @@ class OfferForm(FlaskForm):
     category = SelectField(_l("Mask category"), validators=[DataRequired()])
     quantity = WholeNumberField(
         _l("Quantity available (units)"),
-        validators=[DataRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=100_000_000)],
+        validators=[InputRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=100_000_000)],
     )
     unit_price = StringField(
-        _l("Unit price excluding tax (€)"), validators=[DataRequired()], description=_l("For example 0,95")
+        _l("Unit price excluding tax (€)"), validators=[DataRequired()], description=_l("For example 0.95")
     )
     delivery_scope = SelectField(_l("Delivery"), validators=[DataRequired()])
     regions = SelectMultipleField(_l("Regions delivered to"), validators=[Optional()])

@@ -81,11 +81,12 @@ def new_offer():
     form = OfferForm()
     if form.validate_on_submit():
         try:
-            offer = offers.create_offer(current_user, form.offer_data(), submit="submit" in request.form)
+            submit = "submit" in request.form
+            offer = offers.create_offer(current_user, form.offer_data(), submit=submit)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            flash(_("The offer is saved."), "success")
+            flash(_("The offer is sent to the regional administrator.") if submit else _("The offer is saved."), "success")
             return redirect(url_for("producers.offer", offer_id=offer.id))
     return render_template("producers/offer_form.html", form=form, offer=None)
 

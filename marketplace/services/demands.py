@@ -141,12 +141,12 @@ def cancel_demand(user, demand):
     return demand
 
 
-def live_demands_of(organisation_id):
-    """Return an organisation's live demands with units not yet covered, oldest first."""
+def live_demands_of(organisation_id, with_units_left=True):
+    """Return an organisation's live demands (only those with units not yet covered by default), oldest first."""
     return [d for d in db.session.scalars(
         select(Demand).where(Demand.organisation_id == organisation_id, Demand.status.in_(
             (DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED))).order_by(Demand.id)
-    ) if d.unreserved_quantity > 0]
+    ) if d.unreserved_quantity > 0 or not with_units_left]
 
 
 def request_run():

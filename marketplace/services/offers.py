@@ -14,6 +14,7 @@ from ..models.base import utcnow
 from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
 from .certifications import verified_certification_for
+from .demands import local_today
 
 MAX_QUANTITY = 100_000_000
 
@@ -50,6 +51,8 @@ def offer_terms(organisation, data):
     available_from, expires_on = data["available_from"], data.get("expires_on")
     if expires_on is not None and expires_on < available_from:
         raise DomainError(N_("The offer cannot expire before it is available."), field="expires_on")
+    if expires_on is not None and expires_on < local_today():
+        raise DomainError(N_("This expiry date is already past."), field="expires_on")
     if not is_authorised_on(category, available_from):
         raise DomainError(
             N_("%(category)s masks may only be imported and used until %(date)s."), field="available_from",
@@ -70,6 +73,11 @@ def offer_terms(organisation, data):
 def _ensure_seller(user):
     if user.organisation is None or not user.organisation.is_seller:
         raise DomainError(N_("Only producers and importers list offers."), ErrorCode.FORBIDDEN)
+
+
+def _ensure_not_expired(offer, message):
+    if offer.expires_on is not None and offer.expires_on < local_today():
+        raise DomainError(message, ErrorCode.EXPIRED, id=offer.id, date=format_date(offer.expires_on))
 
 
 def _ensure_owner(user, offer):
@@ -138,6 +146,7 @@ def submit_offer(user, offer):
     _ensure_owner(user, offer)
     if not offer.can_be_submitted:
         raise DomainError(N_("Only a draft or rejected offer can be submitted."), ErrorCode.CONFLICT)
+    _ensure_not_expired(offer, N_("This offer expired on %(date)s: edit its expiry date before submitting it."))
     before = offer.snapshot()
     offer.set_status(OfferStatus.SUBMITTED)
     offer.submitted_at = utcnow()
@@ -184,6 +193,7 @@ def _notify(offer):
 
 def approve_offer(admin, offer):
     """Publish a submitted offer in the catalogue."""
+    _ensure_not_expired(offer, N_("Offer %(id)s expired on %(date)s: it cannot be approved."))
     _decide(admin, offer, status_after_allocation(offer.quantity, offer.allocated_quantity))
     _notify(offer)
     db.session.commit()
@@ -206,6 +216,8 @@ def bulk_approve_offers(admin, offer_ids):
     offers = db.session.scalars(select(Offer).where(Offer.id.in_(offer_ids)).order_by(Offer.id)).all()
     if len(offers) != len(set(offer_ids)):
         raise DomainError(N_("Some of these offers do not exist."), ErrorCode.NOT_FOUND)
+    for offer in offers:
+        _ensure_not_expired(offer, N_("Offer %(id)s expired on %(date)s: it cannot be approved."))
     for offer in offers:
         _decide(admin, offer, status_after_allocation(offer.quantity, offer.allocated_quantity))
         _notify(offer)

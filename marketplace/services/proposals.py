@@ -15,7 +15,7 @@ from ..models.base import utcnow
 from ..models.proposal import Decision, ProposalSource, ProposalStatus
 from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
-from .demands import local_today, record_match
+from .demands import live_demands_of, local_today, record_match
 from .proposal_mail import BUYER, PRODUCER, announce_proposals, tell_decision, tell_expired, tell_order, tell_pool_members
 from .reservations import StockChanged, locked, release, reserve
 
@@ -170,9 +170,8 @@ def request_offer(user, offer_id, demand_id, quantity):
     return proposal
 
 
-def _check_request(offer, demand, quantity):
-    if not demand.is_live:
-        raise DomainError(N_("This demand is closed."), ErrorCode.CONFLICT, field="demand_id")
+def can_serve(offer, demand):
+    """Tell whether a buyer may ask this offer for this demand: category, delivery region and date."""
     today = max(local_today(), offer.available_from)
     value = OfferValue(offer.id, offer.category, offer.region_code,
                        frozenset(offer.delivery_regions or regions()), offer.available_from,
@@ -180,7 +179,22 @@ def _check_request(offer, demand, quantity):
     wanted = DemandValue(demand.id, demand.category, demand.region_code, demand.needed_by, offer.unit_price_cents,
                          demand.unreserved_quantity, demand.priority_rank, frozenset(demand.accepted_substitutes))
     # The buyer chose this offer and its price: everything but the price ceiling must fit.
-    if not is_compatible(value, wanted) or today > demand.needed_by:
+    return is_compatible(value, wanted) and today <= demand.needed_by
+
+
+def requestable_demands(organisation_id, offer):
+    """Return the live demands this offer can serve that have units left, and a reason code when none."""
+    served = [d for d in live_demands_of(organisation_id, with_units_left=False) if can_serve(offer, d)]
+    usable = [d for d in served if d.unreserved_quantity > 0]
+    if usable:
+        return usable, None
+    return [], "all_held" if served else "none_served"
+
+
+def _check_request(offer, demand, quantity):
+    if not demand.is_live:
+        raise DomainError(N_("This demand is closed."), ErrorCode.CONFLICT, field="demand_id")
+    if not can_serve(offer, demand):
         raise DomainError(N_("This offer cannot serve this demand (category, delivery region or date)."),
                           field="demand_id")
     most = min(offer.remaining_quantity, demand.unreserved_quantity)

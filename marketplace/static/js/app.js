@@ -12,3 +12,9 @@ document.addEventListener("DOMContentLoaded", function () {
   kind.addEventListener("change", update);
   update();
 });
+
+// Ask before a destructive action: a form with data-confirm is sent only once the user agrees.
+document.addEventListener("submit", function (event) {
+  var message = event.target.getAttribute("data-confirm");
+  if (message && !window.confirm(message)) { event.preventDefault(); }
+});

@@ -25,7 +25,7 @@ def certified_producer(login):
 
 def test_a_valid_file_imports_every_offer_for_moderation(client, login):
     certified_producer(login)
-    text = HEADER + "FFP2;50000;0,90;;2020-05-04;\nUNS1;200000;1,20;53|76;2020-05-10;2020-07-01\nffp2;80 000;0.85;all;2020-05-04;\n"
+    text = HEADER + "FFP2;50000;0,90;;2020-05-04;\nUNS1;200000;1,20;53|76;2020-05-10;2099-07-01\nffp2;80 000;0.85;all;2020-05-04;\n"
     response = upload(client, text)
     assert response.status_code == 302
     offers = db.session.scalars(db.select(Offer).order_by(Offer.id)).all()
