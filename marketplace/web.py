@@ -51,7 +51,8 @@ def is_safe_redirect(target):
     if not target:
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/")
+    # Browsers read "/\evil.example" as "//evil.example": refuse backslashes too.
+    return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
 
 
 def locale_of_request():

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.errors import DomainError
+from ..domain.roles import Role
 from ..extensions import limiter
 from ..services import accounts
 from ..web import apply_domain_error, is_safe_redirect, locale_of_request
@@ -36,7 +37,7 @@ def _login_failed(response):
 def login():
     """Log a user in."""
     if current_user.is_authenticated:
-        return redirect(url_for("public.home"))
+        return redirect(area_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -45,9 +46,22 @@ def login():
             apply_domain_error(form, error)
         else:
             login_user(user, remember=form.remember.data)
+            flash(_("You are logged in. Welcome, %(name)s.", name=user.full_name), "success")
             target = request.args.get("next")
-            return redirect(target if is_safe_redirect(target) else url_for("public.home"))
+            return redirect(target if is_safe_redirect(target) else area_url(user))
     return render_template("auth/login.html", form=form)
+
+
+@bp.app_template_global()
+def area_url(user):
+    """Return the address of the user's own area: admin dashboard, producer or buyer area."""
+    if user.is_admin:
+        return url_for("admin.dashboard")
+    if user.role == Role.PRODUCER_MEMBER:
+        return url_for("producers.dashboard")
+    if user.role == Role.BUYER_MEMBER:
+        return url_for("buyers.my_demands")
+    return url_for("public.home")
 
 
 @bp.post("/logout")
@@ -98,6 +112,10 @@ def forgot_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
     """Choose a new password from a reset link."""
+    try:
+        accounts.user_from_reset_token(token)
+    except DomainError as error:
+        return render_template("auth/reset_password.html", form=None, error=_(error.message, **error.params))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:

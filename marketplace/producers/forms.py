@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..auth.forms import category_choices, choices
@@ -25,6 +26,13 @@ DELIVERY_LABELS = {
     DeliveryScope.SEVERAL: _l("Several regions (choose below)"),
     DeliveryScope.ALL: _l("All of France"),
 }
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes rather than a Ctrl-click list box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def plain_region_choices(placeholder=None):
@@ -72,7 +80,10 @@ class OfferForm(FlaskForm):
         _l("Unit price excluding tax (€)"), validators=[DataRequired()], description=_l("For example 0.95")
     )
     delivery_scope = SelectField(_l("Delivery"), validators=[DataRequired()])
-    regions = SelectMultipleField(_l("Regions delivered to"), validators=[Optional()])
+    regions = MultiCheckboxField(
+        _l("Regions delivered to"), validators=[Optional()],
+        description=_l("Tick the regions only if you chose “Several regions”; leave them blank otherwise."),
+    )
     available_from = DateField(_l("Available from"), validators=[DataRequired(message=_l("Enter a date."))])
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
 
@@ -81,6 +92,14 @@ class OfferForm(FlaskForm):
         self.category.choices = category_choices(_l("Choose a category"))
         self.delivery_scope.choices = choices(DELIVERY_LABELS.items())
         self.regions.choices = plain_region_choices()
+
+    def validate_regions(self, field):
+        # Ticked regions with "all of France" or "my region only" are ambiguous: ask, don't guess.
+        if field.data and self.delivery_scope.data != DeliveryScope.SEVERAL:
+            raise ValidationError(_l(
+                "You ticked regions but chose “%(scope)s”: untick them, or choose “Several regions”.",
+                scope=DELIVERY_LABELS.get(self.delivery_scope.data, ""),
+            ))
 
     def validate_unit_price(self, field):
         try:

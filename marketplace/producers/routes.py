@@ -109,7 +109,7 @@ def edit_offer(offer_id):
         form.unit_price.data = f"{Decimal(item.unit_price_cents) / 100:.2f}".replace(".", ",")
         own = item.delivery_regions == [item.organisation.region_code]
         form.delivery_scope.data = "all" if item.delivers_everywhere else "own" if own else "several"
-        form.regions.data = item.delivery_regions or []
+        form.regions.data = item.delivery_regions if form.delivery_scope.data == "several" else []
     if form.validate_on_submit():
         try:
             offers.update_offer(current_user, item, form.offer_data())

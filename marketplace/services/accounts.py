@@ -115,12 +115,18 @@ def request_password_reset(email):
     db.session.commit()
 
 
-def reset_password(token, new_password):
-    """Set a new password from a valid reset token and return the user."""
+def user_from_reset_token(token):
+    """Return the user a reset token is for, or raise if it is invalid, expired or used."""
     payload = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload["user"])
     if user is None or user.password_hash[-16:] != payload["pw"]:
         raise DomainError(N_("This link has already been used."), ErrorCode.EXPIRED)
+    return user
+
+
+def reset_password(token, new_password):
+    """Set a new password from a valid reset token and return the user."""
+    user = user_from_reset_token(token)
     user.set_password(new_password)
     # Whoever can read the inbox has proved the address.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()

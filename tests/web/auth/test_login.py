@@ -1,5 +1,8 @@
+import pytest
+
+from marketplace.domain.organisations import OrganisationKind
 from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.factories import AdminFactory, ProducerFactory, UserFactory
 from tests.web.auth.test_signup import signup_data
 
 
@@ -62,9 +65,40 @@ def test_logout_ends_the_session(client, login):
     assert client.get("/auth/account").status_code == 302
 
 
-def test_login_never_redirects_to_another_site(client):
+@pytest.mark.parametrize("target", ["https://evil.example.com/", "//evil.example.com/", "/\\evil.example.com/"])
+def test_login_never_redirects_to_another_site(client, target):
     user = UserFactory()
-    response = client.post(
-        "/auth/login?next=https://evil.example.com/", data={"email": user.email, "password": PASSWORD}
-    )
-    assert response.headers["Location"] == "/"
+    response = client.post("/auth/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/buyers/demands"
+
+
+def test_login_honours_a_local_next_page(client):
+    user = UserFactory()
+    response = client.post("/auth/login?next=/catalogue", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/catalogue"
+
+
+@pytest.mark.parametrize("factory, area", [
+    (UserFactory, "/buyers/demands"),
+    (ProducerFactory, "/producers-area/"),
+    (AdminFactory, "/admin/"),
+])
+def test_login_says_so_and_opens_the_users_own_area(client, factory, area):
+    user = factory()
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == area
+    page = client.get(area).get_data(as_text=True)
+    assert f"Vous êtes connecté(e). Bienvenue, {user.full_name}." in page
+
+
+def test_a_local_authority_lands_in_its_buyer_area(client):
+    user = UserFactory(organisation__kind=OrganisationKind.LOCAL_AUTHORITY, organisation__authority_type="commune")
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/buyers/demands"
+
+
+def test_the_home_page_offers_a_logged_in_user_their_area_instead_of_log_in(client, login):
+    login(ProducerFactory())
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/producers-area/">Mon espace</a>' in page
+    assert 'btn-lg" href="/auth/login"' not in page

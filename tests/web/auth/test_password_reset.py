@@ -43,3 +43,24 @@ def test_asking_for_an_unknown_address_reveals_nothing_and_sends_nothing(client,
     page = client.post("/auth/forgot-password", data={"email": "nobody@example.fr"}, follow_redirects=True)
     assert "Si un compte utilise cette adresse" in page.get_data(as_text=True)
     assert outbox.messages() == []
+
+
+def test_an_invalid_reset_link_says_so_at_once_and_offers_a_new_one(client):
+    page = client.get("/auth/reset/not-a-real-token").get_data(as_text=True)
+
+    assert "Ce lien n&#39;est pas valide." in page
+    assert 'href="/auth/forgot-password"' in page
+    assert 'name="password"' not in page
+
+
+def test_a_used_reset_link_shows_no_password_form(client, outbox):
+    user = UserFactory()
+    client.post("/auth/forgot-password", data={"email": user.email})
+    link = reset_link(outbox, user.email)
+    assert 'name="password"' in client.get(link).get_data(as_text=True)
+    client.post(link, data={"password": "a brand new secret", "confirm": "a brand new secret"})
+
+    page = client.get(link).get_data(as_text=True)
+
+    assert "Ce lien a déjà été utilisé." in page
+    assert 'name="password"' not in page

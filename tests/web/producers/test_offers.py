@@ -1,3 +1,5 @@
+import pytest
+
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Offer
 from marketplace.services.offers import allocate_from_offer
@@ -71,6 +73,36 @@ def test_an_offer_delivers_to_several_regions_or_all_of_france(client, login):
     assert everywhere.delivery_regions is None and everywhere.delivers_everywhere
 
 
+def test_the_regions_are_a_list_of_checkboxes_explained_as_for_several_regions_only(client, login):
+    login(producer_with())
+    page = client.get("/producers-area/offers/new").get_data(as_text=True)
+    assert page.count('name="regions" type="checkbox"') == 18
+    assert "<select multiple" not in page
+    assert "uniquement si vous avez choisi « Plusieurs régions »" in page
+
+
+@pytest.mark.parametrize("scope, label", [("all", "Toute la France"), ("own", "Ma région seulement")])
+def test_ticked_regions_with_all_of_france_or_my_region_only_are_refused_and_the_form_kept(client, login, scope, label):
+    login(producer_with())
+    response = client.post("/producers-area/offers/new", data={**OFFER, "delivery_scope": scope, "regions": ["76", "84"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Vous avez coché des régions mais choisi « {label} »" in page
+    regions = page.split("<fieldset", 1)[1].split("</fieldset>", 1)[0]
+    assert regions.count("checked") == 2 and 'value="76"' in regions
+    assert db.session.scalars(db.select(Offer)).all() == []
+
+
+def test_editing_a_my_region_only_offer_does_not_tick_its_region(client, login):
+    producer = producer_with()
+    offer = approved_offer_of(producer)  # delivered in its own region
+    login(producer)
+    page = client.get(f"/producers-area/offers/{offer.id}/edit").get_data(as_text=True)
+    regions = page.split("<fieldset", 1)[1].split("</fieldset>", 1)[0]
+    assert 'name="regions" type="checkbox"' in regions and "checked" not in regions
+    assert '<option selected value="own">' in page
+
+
 def test_choosing_several_regions_without_any_is_refused(client, login):
     login(producer_with())
     page = client.post("/producers-area/offers/new", data={**OFFER, "delivery_scope": "several"}).get_data(as_text=True)
@@ -130,7 +162,7 @@ def test_changing_the_regions_of_an_approved_offer_sends_it_back_to_moderation(c
     producer = producer_with()
     offer = approved_offer_of(producer)
     login(producer)
-    edit(client, offer, delivery_scope="all")
+    edit(client, offer, delivery_scope="all", regions=[])
     assert only_offer().status == "submitted"
 
 

@@ -2,9 +2,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, ProducerFactory, UserFactory
 
 
 def test_the_home_page_explains_the_marketplace_in_french_with_signup_and_login_links(client):
@@ -76,3 +77,10 @@ def test_the_api_lists_regions_with_their_departements(client):
     regions = client.get("/api/v1/regions").get_json()["regions"]
     bretagne = next(r for r in regions if r["code"] == "53")
     assert {d["code"] for d in bretagne["departements"]} == {"22", "29", "35", "56"}
+
+
+@pytest.mark.parametrize("factory, orders", [(ProducerFactory, "/producers-area/orders"), (UserFactory, "/buyers/orders")])
+def test_producers_and_buyers_find_their_orders_in_the_menu(client, login, factory, orders):
+    login(factory())
+    page = client.get("/").get_data(as_text=True)
+    assert f'<a class="nav-link" href="{orders}">Mes commandes</a>' in page
