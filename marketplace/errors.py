@@ -19,10 +19,23 @@ def _messages():
     }
 
 
+def _titles():
+    return {
+        400: _("Request not understood"),
+        403: _("Access denied"),
+        404: _("Page not found"),
+        405: _("Action not allowed"),
+        413: _("File too large"),
+        429: _("Too many attempts"),
+        500: _("Server error"),
+    }
+
+
 def _render(status, message):
     if request.path.startswith("/api/"):
         return jsonify(error={"status": status, "message": message}), status
-    return render_template("errors/error.html", status=status, message=message), status
+    title = _titles().get(status, _("Error"))
+    return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def handle_http_error(error):

@@ -9,12 +9,12 @@ LOGIN_MESSAGE = _l("Please log in to see this page.")
 
 
 def select_locale():
-    """Pick the user's saved language, then the session's choice, then French."""
-    if current_user and current_user.is_authenticated:
-        return current_user.locale
+    """Pick the language chosen in this visit, then the user's saved one, then French."""
     chosen = session.get("locale")
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in current_app.config["LANGUAGES"]:
+        return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -5,10 +5,12 @@ from functools import lru_cache
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale, gettext
 
 from .domain.geography import departements, region_name, regions
+from .domain.priority import priority_label
 from .i18n import category_name
+from .web import page_to_return_to
 
 
 # A catalogue page shows hundreds of amounts and figures: formatting is cached per language.
@@ -23,8 +25,10 @@ def _number(value, locale):
 
 
 @lru_cache(maxsize=5_000)
-def _short_date(value, locale):
-    return babel_format_date(value, format="medium", locale=locale)
+def _date(value, locale):
+    if value.day == 1 and locale.startswith("fr"):
+        return babel_format_date(value, format="d'er' MMMM y", locale=locale)  # French writes "1er juin"
+    return babel_format_date(value, format="long", locale=locale)
 
 
 def money(cents):
@@ -37,18 +41,26 @@ def number(value):
     return _number(value, str(get_locale()))
 
 
-def short_date(value):
-    """Format a date in its medium length ("23 nov. 2026") in the current language."""
-    return _short_date(value, str(get_locale())) if value else ""
+def local_date(value):
+    """Format a date as every page writes dates ("23 novembre 2026") in the current language."""
+    return _date(value, str(get_locale())) if value else ""
 
 
 def register(app):
+    from .admin.labels import action_label, object_label
+    from .auth.forms import KIND_LABELS
+
+    app.jinja_env.filters["audit_action"] = action_label
+    app.jinja_env.filters["audit_object"] = object_label
+    app.jinja_env.filters["priority_label"] = lambda rank: gettext(priority_label(rank))
+    app.jinja_env.filters["organisation_kind"] = lambda kind: KIND_LABELS.get(kind, kind)
     app.jinja_env.filters["region_name"] = region_name
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["category_label"] = category_name
     app.jinja_env.filters["number"] = number
-    app.jinja_env.filters["short_date"] = short_date
-    app.jinja_env.filters["local_date"] = lambda value: format_date(value, "long") if value else ""
+    # One format for dates in pages: short_date is kept as a name for local_date.
+    app.jinja_env.filters["short_date"] = local_date
+    app.jinja_env.filters["local_date"] = local_date
     # format_datetime converts UTC to BABEL_DEFAULT_TIMEZONE (Europe/Paris).
     app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, "medium") if value else ""
 
@@ -59,4 +71,5 @@ def register(app):
             "languages": app.config["LANGUAGES"],
             "all_regions": regions(),
             "all_departements": departements(),
+            "page_to_return_to": page_to_return_to,
         }

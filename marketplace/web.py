@@ -2,8 +2,10 @@
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask import request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from .domain.masks import Category
 from .i18n import category_name
@@ -53,6 +55,31 @@ def is_safe_redirect(target):
     parts = urlsplit(target)
     # Browsers read "/\evil.example" as "//evil.example": refuse backslashes too.
     return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
+
+
+
+def _shows_on_get(path):
+    try:
+        request.url_rule.map.bind("", path_info=path).match(method="GET")
+    except HTTPException:
+        return False
+    return True
+
+
+def page_to_return_to():
+    """Return the local page a visitor is on, one a GET can reopen (a form re-shown after a POST isn't)."""
+    if request.method == "GET" or request.url_rule is None:
+        return request.full_path if request.query_string else request.path
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and _shows_on_get(referrer.path):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    # No usable referrer: the object the form acts on (/orders/3/payment -> /orders/3).
+    path = request.path.rstrip("/")
+    while "/" in path.lstrip("/"):
+        path = path.rsplit("/", 1)[0]
+        if _shows_on_get(path):
+            return path
+    return url_for("public.home")
 
 
 def locale_of_request():

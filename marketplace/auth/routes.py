@@ -1,5 +1,5 @@
 """Sign-up, log-in, email confirmation, password reset and invitations."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -46,6 +46,8 @@ def login():
             apply_domain_error(form, error)
         else:
             login_user(user, remember=form.remember.data)
+            if session.get("locale") in current_app.config["LANGUAGES"] and session["locale"] != user.locale:
+                accounts.set_locale(user, session["locale"])  # the language chosen before logging in
             flash(_("You are logged in. Welcome, %(name)s.", name=user.full_name), "success")
             target = request.args.get("next")
             return redirect(target if is_safe_redirect(target) else area_url(user))

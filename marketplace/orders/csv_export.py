@@ -36,7 +36,7 @@ def statement_csv(refund_file):
     writer.writerow(_header())
     writer.writerows(_row(line) for line in refund_file.statement.lines)
     writer.writerow([])
-    writer.writerow([_("Section"), _("Total"), _("Quantity"), _("Total incl. tax"), _("External funding"), _("Refund")])
+    writer.writerow([_("Section"), _("Category"), _("Quantity"), _("Total incl. tax"), _("External funding"), _("Refund")])
     for total in refund_file.statement.totals:
         writer.writerow([total.section.value, str(SECTION_LABELS[total.section]), total.quantity,
                          _amount(total.total_ttc), _amount(total.external_funding), _amount(total.refund)])

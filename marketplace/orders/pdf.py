@@ -202,7 +202,7 @@ def _refunds(pdf, statement, policy):
     rate = f"{policy.rate * 100:.0f}\u00a0%"
     rows = [[line.code, number(line.entry.quantity), euros(line.cap), euros(line.eligible), euros(line.entry.external_funding),
              euros(line.refund)] for line in statement.lines]
-    pdf.grid([_("Code"), _("Quantity"), _("Reference price"), _("Quantity × min(unit price, reference price)"),
+    pdf.grid([_("Code"), _("Quantity"), _("Reference price"), _("Refundable amount"),
               _("External funding"), _("Contribution (%(rate)s)", rate=rate)], rows,
              [14, 26, 30, 70, 40, 45], ("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "RIGHT"))
     pdf.heading(_("Totals per category"))

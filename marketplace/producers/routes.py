@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..domain.errors import DomainError
@@ -156,12 +157,18 @@ def import_offers():
         try:
             imported = offer_import.import_offers(current_user, form.file.data.read())
         except offer_import.ImportRefused as refused:
-            apply_domain_error(form, refused)
+            form.form_errors.append(ngettext(
+                "Nothing was imported: %(num)s row has errors.", "Nothing was imported: %(num)s rows have errors.",
+                len(refused.rows),
+            ))
             row_errors = [(row.line, domain_message(row)) for row in refused.rows]
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            flash(_("%(count)s offers imported and sent to moderation.", count=len(imported)), "success")
+            flash(ngettext(
+                "%(num)s offer imported and sent to moderation.", "%(num)s offers imported and sent to moderation.",
+                len(imported),
+            ), "success")
             return redirect(url_for("producers.dashboard"))
     return render_template(
         "producers/import.html", form=form, row_errors=row_errors, columns=offer_import.COLUMNS

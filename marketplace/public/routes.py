@@ -17,6 +17,12 @@ def home():
     return render_template("public/home.html", figures=directory.marketplace_figures())
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Serve the icon browsers ask for at the site's root."""
+    return current_app.send_static_file("favicon.svg")
+
+
 @bp.get("/producers")
 def producers():
     """List the producers whose certifications are verified, like the ministry's published list."""

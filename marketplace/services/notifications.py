@@ -220,7 +220,7 @@ def outbox_files(admin, limit=200):
         )
     )
     return [
-        OutboxFile(name, m["Subject"], m["To"], m["Date"], m.get_body(("plain",)).get_content())
+        OutboxFile(name, m["Subject"], m["To"], m["Date"].datetime if m["Date"] else None, m.get_body(("plain",)).get_content())
         for name, m in messages.items()
         if m["Message-ID"] in allowed
     ]

@@ -99,7 +99,7 @@ def tell_order(order, proposal):
             notify(user, "order_confirmed", subject_params=_subject(user, order.quantity, order.category),
                    reference=order.number, category=category_name(order.category), quantity=order.quantity,
                    total_cents=order.quantity * order.unit_price_cents, buyer=buyer, producer=producer,
-                   link=proposal_link(proposal.id, side))
+                   link=external_url("orders.show", order_id=order.id))
 
 
 def tell_pool_members(demand):

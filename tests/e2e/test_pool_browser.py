@@ -55,7 +55,7 @@ def test_three_smes_join_a_pool_that_the_referent_submits_as_one_demand(live_ser
     log_in(page, live_server.url, referent)
     page.get_by_role("link", name="Mes achats groupés").click()
     page.get_by_role("link", name="UNS1 (grand public catégorie 1)").click()
-    page.get_by_text("50\u202f000 sur les 50\u202f000 unités d'un lot").wait_for()
+    page.get_by_text("50\u202f000 unités réunies, pour un minimum de 50\u202f000 unités").wait_for()
     for company in ("Scierie de l'Elorn", "Menuiserie du Léon", "Charpentes de Cornouaille"):
         page.get_by_role("cell", name=company).wait_for()
     page.get_by_role("button", name="Soumettre l'achat groupé comme une seule demande").click()

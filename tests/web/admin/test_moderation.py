@@ -62,7 +62,7 @@ def test_verifying_a_certification_is_audited_shown_and_mailed_to_the_producer(c
     entry = db.session.scalars(db.select(AuditEntry)).one()
     assert (entry.action, entry.actor_id, entry.region_code) == ("certification.verified", admin.id, "53")
     page = client.get(f"/admin/certifications/{certification.id}").get_data(as_text=True)
-    assert "certification.verified" in page and admin.email in page
+    assert "Certification vérifiée" in page and admin.email in page
     [mail] = outbox.to(certification.organisation.members[0].email)
     assert "Décision sur votre certification FFP2" in mail["Subject"]
     assert "a vérifié votre certification FFP2" in outbox.text(mail)
@@ -96,7 +96,7 @@ def test_approving_an_offer_publishes_it_and_tells_the_producer(client, login, o
     client.post(f"/admin/offers/{offer.id}/approve")
     offer = db.session.get(Offer, offer.id)
     assert offer.status == "approved" and offer.listed
-    assert "offer.approved" in client.get(f"/admin/offers/{offer.id}").get_data(as_text=True)
+    assert "Offre approuvée" in client.get(f"/admin/offers/{offer.id}").get_data(as_text=True)
     assert "Filtres de Bretagne" in client.get("/catalogue").get_data(as_text=True)
     assert outbox.to(offer.organisation.members[0].email)
 

@@ -128,7 +128,7 @@ def test_a_draft_is_submitted_then_withdrawn(client, login):
     actions = db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions == ["offer.created", "offer.submitted", "offer.withdrawn"]
     page = client.get(f"/producers-area/offers/{offer.id}").get_data(as_text=True)
-    assert "offer.withdrawn" in page
+    assert "Offre retirée" in page and "offer.withdrawn" not in page
 
 
 def test_a_submitted_offer_cannot_be_submitted_again(client, login):

@@ -94,7 +94,7 @@ def test_the_directory_lists_certified_producers_with_categories_test_body_and_d
     page = client.get("/producers").get_data(as_text=True)
     assert "Filtres de Bretagne" in page and "Masques du Sud" in page
     assert "Pas encore vérifié" not in page and "Refusé" not in page
-    assert "Apave" in page and "DGA Maîtrise NRBC" in page and "10 avr. 2020" in page
+    assert "Apave" in page and "DGA Maîtrise NRBC" in page and "10 avril 2020" in page
     uns2 = client.get("/producers?category=UNS2").get_data(as_text=True)
     assert "Masques du Sud" in uns2 and "Filtres de Bretagne" not in uns2
     bretagne_only = client.get("/producers?region=53").get_data(as_text=True)
