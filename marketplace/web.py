@@ -57,7 +57,6 @@ def is_safe_redirect(target):
     return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
 
 
-
 def _shows_on_get(path):
     try:
         request.url_rule.map.bind("", path_info=path).match(method="GET")
