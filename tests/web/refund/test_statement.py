@@ -75,6 +75,9 @@ def test_external_funding_is_deducted_before_halving(client, login):
     page = client.get("/orders/refund").get_data(as_text=True)
     # 20 000 × 0,84 = 16 800,00 − 4 000,00 = 12 800,00 → 6 400,00
     assert "6\u202f400,00\u00a0€" in page and "Union européenne" in page and "UE-42" in page
+    funding_table = page.split('id="fundings"', 1)[1].split("</section>", 1)[0]
+    assert '<div class="table-responsive"><table' in funding_table  # no sideways scroll on phones
+    assert '<th scope="col"><span class="visually-hidden">Retirer</span></th>' in funding_table
 
 
 def test_funding_or_a_share_cannot_point_at_another_bodys_order(client, login):
