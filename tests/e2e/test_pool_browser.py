@@ -29,7 +29,7 @@ def test_three_smes_join_a_pool_that_the_referent_submits_as_one_demand(live_ser
     ]
 
     log_in(page, live_server.url, referent)
-    page.get_by_role("link", name="Mes achats groupés").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes achats groupés").click()
     page.get_by_role("link", name="Ouvrir un achat groupé").click()
     page.get_by_label("Catégorie de masque").select_option("UNS1")
     page.get_by_label("Région de livraison").select_option("53")
@@ -42,7 +42,7 @@ def test_three_smes_join_a_pool_that_the_referent_submits_as_one_demand(live_ser
 
     for user, quantity in zip(smes, ("20000", "18000", "12000")):
         log_in(page, live_server.url, user)
-        page.get_by_role("link", name="Mes achats groupés").click()
+        page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes achats groupés").click()
         page.get_by_label("Votre filière", exact=True).select_option("Bois")
         page.get_by_role("button", name="Afficher les achats groupés").click()
         page.get_by_role("link", name="UNS1 (grand public catégorie 1), livré en Bretagne, par Fédération Bois Bretagne").click()
@@ -53,7 +53,7 @@ def test_three_smes_join_a_pool_that_the_referent_submits_as_one_demand(live_ser
         log_out(page)
 
     log_in(page, live_server.url, referent)
-    page.get_by_role("link", name="Mes achats groupés").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes achats groupés").click()
     page.get_by_role("link", name="UNS1 (grand public catégorie 1)").click()
     page.get_by_text("50\u202f000 unités réunies, pour un minimum de 50\u202f000 unités").wait_for()
     for company in ("Scierie de l'Elorn", "Menuiserie du Léon", "Charpentes de Cornouaille"):

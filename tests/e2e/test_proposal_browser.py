@@ -24,7 +24,7 @@ def test_buyer_and_producer_accept_a_matched_proposal_and_both_see_the_order(liv
 
     # The buyer finds the proposal in "Mes propositions" and accepts it.
     log_in(page, live_server, buyer)
-    page.get_by_role("link", name="Mes propositions").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes propositions").click()
     row = page.get_by_role("row").filter(has_text="Masques de Cornouaille")
     expect(row).to_contain_text("50\u202f000")
     expect(row).to_contain_text("0,90\xa0€")
@@ -39,7 +39,7 @@ def test_buyer_and_producer_accept_a_matched_proposal_and_both_see_the_order(liv
 
     # The producer opens its proposals and accepts too: the order is created, with its number.
     log_in(page, live_server, producer)
-    page.get_by_role("link", name="Mes propositions").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes propositions").click()
     row = page.get_by_role("row").filter(has_text="Clinique du Blavet")
     expect(row).to_contain_text("50\u202f000")
     row.get_by_role("link", name=re.compile(r"^N° \d+$")).click()
@@ -51,8 +51,8 @@ def test_buyer_and_producer_accept_a_matched_proposal_and_both_see_the_order(liv
     expect(page.get_by_text("Acceptée : commande passée").first).to_be_visible()
 
     # The producer's orders list shows it.
-    page.get_by_role("link", name="Mes propositions").click()
-    page.get_by_role("link", name="Mes commandes").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes propositions").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes commandes").click()
     order_row = page.get_by_role("row").filter(has_text=number)
     expect(order_row).to_contain_text("Clinique du Blavet")
     expect(order_row).to_contain_text("45\u202f000,00\xa0€")
@@ -60,8 +60,8 @@ def test_buyer_and_producer_accept_a_matched_proposal_and_both_see_the_order(liv
 
     # So does the buyer's, and the order page shows the totals excluding and including tax.
     log_in(page, live_server, buyer)
-    page.get_by_role("link", name="Mes propositions").click()
-    page.get_by_role("link", name="Mes commandes").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes propositions").click()
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes commandes").click()
     order_row = page.get_by_role("row").filter(has_text=number)
     expect(order_row).to_contain_text("Masques de Cornouaille")
     order_row.get_by_role("link", name=number).click()
