@@ -106,7 +106,8 @@ def _runs():
     return db.session.scalars(select(MatchingRun).order_by(MatchingRun.id)).all()
 
 
-def _wait(predicate, timeout=60):
+def _wait(predicate, timeout=120):
+    """Poll predicate until it holds; the deadline only bounds a test that is already failing."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
@@ -115,30 +116,60 @@ def _wait(predicate, timeout=60):
     raise AssertionError("timed out")
 
 
-def _finished_a_run(worker):
-    worker.log.flush()
-    with open(worker.log.name) as log:
-        return any("matching.run[" in line and "succeeded" in line for line in log)
+def _named(database_url, name):
+    """The database URL with an application_name, so the worker's sessions show in pg_stat_activity."""
+    return f"{database_url}{'&' if '?' in database_url else '?'}application_name={name}"
 
 
-def test_two_workers_one_killed_mid_run_leave_no_unit_unaccounted(pg_app, start_worker):
+def _sessions(sql, **params):
+    db.session.rollback()  # a fresh snapshot of the statistics views
+    return sorted(db.session.scalars(text(sql), params))
+
+
+def _waiting_behind(pid):
+    """Return the application names of the sessions waiting for a lock that backend pid holds."""
+    return _sessions("SELECT application_name FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))", pid=pid)
+
+
+def _matching_lock_holders():
+    return _sessions(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+        " WHERE l.locktype = 'advisory' AND l.granted AND l.objid::bigint = :key AND l.database ="
+        " (SELECT oid FROM pg_database WHERE datname = current_database())",
+        key=matching.ADVISORY_LOCK_KEY,
+    )
+
+
+def _connected(name):
+    return _sessions("SELECT application_name FROM pg_stat_activity WHERE application_name = :name", name=name)
+
+
+def test_two_workers_one_killed_mid_run_leave_no_unit_unaccounted(pg_app, postgres_url, start_worker):
     offers = market()
-    workers = [start_worker(), start_worker()]
+    workers = {name: start_worker(DATABASE_URL=_named(postgres_url, name)) for name in ("mp-worker-a", "mp-worker-b")}
     # Hold one offer's row: whichever run gets the lock stops inside its write transaction.
     blocker = db.engine.connect()
+    blocker_pid = blocker.scalar(text("SELECT pg_backend_pid()"))
     blocker.execute(text("SELECT id FROM offer WHERE id = :id FOR UPDATE"), {"id": offers[0].id})
     try:
         run_matching_task.delay("beat")
         run_matching_task.delay("beat")
-        _wait(lambda: sorted(r.status for r in _runs()) == ["running", "skipped"])
-        busy = [w for w in workers if not _finished_a_run(w)]
-        assert len(busy) == 1
-        busy[0].kill()  # SIGKILL in the middle of the write
+        # Database state, not log timing: one run is recorded running and its worker's write waits
+        # behind our row lock; the other run found the matching lock held and was recorded skipped.
+        _wait(lambda: sorted(r.status for r in _runs()) == ["running", "skipped"] and _waiting_behind(blocker_pid))
+        [busy] = _waiting_behind(blocker_pid)
+        assert _matching_lock_holders() == [busy]  # the run under way is that worker's
+        workers[busy].kill()  # SIGKILL in the middle of the write
     finally:
         blocker.rollback()
         blocker.close()
-    # Nothing of the killed run was written; the next run does the whole work.
+    # PostgreSQL drops the killed worker's sessions: its write is rolled back and the matching lock freed.
+    _wait(lambda: not _connected(busy))
+    assert _matching_lock_holders() == []
+    # Nothing of the killed run was written; the next run, on the surviving worker, does the whole work.
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
+    [survivor] = [worker for name, worker in workers.items() if name != busy]
+    assert survivor.process.poll() is None
     run_matching_task.delay("beat")
     _wait(lambda: any(r.status == "succeeded" for r in _runs()))
     statuses = [r.status for r in _runs()]

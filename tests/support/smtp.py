@@ -38,19 +38,22 @@ class Received:
 
 
 class RecordingHandler:
-    """Accept and record every message, or refuse (451) while told to, or slowly when told to."""
+    """Accept and record every message, or refuse (451) the next ones when told to, or slowly when told to."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.received = []
         self.refused = 0
-        self.refuse_until = 0.0
+        self.to_refuse = 0
         self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):
-        if time.monotonic() < self.refuse_until:
-            with self.lock:
+        with self.lock:
+            refuse = self.to_refuse > 0
+            if refuse:
+                self.to_refuse -= 1
                 self.refused += 1
+        if refuse:
             return "451 4.3.0 Try again later"
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -62,7 +65,7 @@ class RecordingHandler:
 
 
 class SmtpServer:
-    """Start with .start(); read .received, .message_ids(); make it refuse with .refuse_for(seconds)."""
+    """Start with .start(); read .received, .message_ids(); make it refuse with .refuse_next(count)."""
 
     def __init__(self):
         self.port = free_port()
@@ -84,8 +87,10 @@ class SmtpServer:
     def message_ids(self):
         return [r.message_id for r in self.received]
 
-    def refuse_for(self, seconds):
-        self.handler.refuse_until = time.monotonic() + seconds
+    def refuse_next(self, count):
+        """Refuse (451) the next count messages, however long the sender takes to come."""
+        with self.handler.lock:
+            self.handler.to_refuse = count
 
     def slow_down(self, seconds_per_message):
         self.handler.delay = seconds_per_message
