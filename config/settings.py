@@ -48,6 +48,11 @@ class Base:
     PASSWORD_RESET_MAX_AGE = int(timedelta(hours=1).total_seconds())
     INVITATION_MAX_AGE = int(timedelta(days=7).total_seconds())
     LOGIN_RATE_LIMIT = "5 per minute"
+    # Redis unreachable: Flask-Limiter counts the same limits in this process's memory until Redis
+    # answers again (rechecked with backoff), instead of failing the request.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Redis lost between a request's check and the count of its failed login: log it, do not answer 500.
+    RATELIMIT_SWALLOW_ERRORS = True
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -11,6 +11,7 @@ from flask import has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from config import settings
 from marketplace import create_app
 from marketplace.extensions import db
 from tests.support.servers import PostgresForTests, RedisForTests
@@ -34,8 +35,8 @@ class RequestIsolatedClient(FlaskClient):
         return response
 
 
-def build_app(monkeypatch, tmp_path, database_url, redis_url=None):
-    """Create the app as production does, from environment variables."""
+def build_app(monkeypatch, tmp_path, database_url, redis_url=None, **overrides):
+    """Create the app as production does, from environment variables; overrides replace settings."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.setenv("UPLOAD_DIR", str(tmp_path / "uploads"))
@@ -43,7 +44,10 @@ def build_app(monkeypatch, tmp_path, database_url, redis_url=None):
         monkeypatch.setenv("REDIS_URL", redis_url)
     else:
         monkeypatch.delenv("REDIS_URL", raising=False)
-    application = create_app("testing")
+    config = settings.load("testing")
+    for name, value in overrides.items():
+        setattr(config, name, value)
+    application = create_app(config)
     application.test_client_class = RequestIsolatedClient
     return application
 

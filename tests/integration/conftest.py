@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from marketplace.extensions import db
+from tests.conftest import build_app, truncate_all
+from tests.support.servers import PrivateRedis
 from tests.support.smtp import SmtpServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +83,27 @@ def smtp_server():
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of the test's own, which it may stop and start again."""
+    server = PrivateRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_on_private_redis(private_redis, postgres_url, tmp_path, monkeypatch):
+    """The app on PostgreSQL with the private Redis as broker and rate-limit storage, as in production."""
+    application = build_app(monkeypatch, tmp_path, postgres_url, private_redis.url,
+                            RATELIMIT_STORAGE_URI=private_redis.url)
+    with application.app_context():
+        try:
+            yield application
+        finally:
+            db.session.rollback()
+            truncate_all()
+            db.session.remove()
+            db.engine.dispose()

@@ -14,7 +14,7 @@ from marketplace.extensions import db
 from marketplace.mail import notify
 from marketplace.models import Notification, Offer
 from marketplace.services import accounts, certifications, offers, pools
-from tests.conftest import PASSWORD, build_app, truncate_all
+from tests.conftest import PASSWORD
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
@@ -25,7 +25,6 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support.mail_samples import context_for
-from tests.support.servers import PrivateRedis
 from workers.tasks.mail import sweep_outbox_task
 
 pytestmark = pytest.mark.integration
@@ -138,27 +137,6 @@ def test_a_worker_killed_while_sending_loses_nothing_and_resends_with_the_same_m
         assert first_copy.setdefault(mail.message_id, copy) == copy  # a resend is the same mail
     db.session.expire_all()
     assert statuses() == {Status.SENT: 300}
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def app_on_private_redis(private_redis, postgres_url, tmp_path, monkeypatch):
-    application = build_app(monkeypatch, tmp_path, postgres_url, private_redis.url)
-    with application.app_context():
-        try:
-            yield application
-        finally:
-            db.session.rollback()
-            truncate_all()
-            db.session.remove()
-            db.engine.dispose()
 
 
 def test_mail_still_flows_after_redis_restarts_under_a_running_worker(
