@@ -214,7 +214,11 @@ def enqueue(ids):
         try:
             send_notifications_task.apply_async((ids[start:start + size],))
         except Exception:  # the rows are committed: the periodic sweep sends them
-            log.exception("could not queue mail %s; the sweep will send it", ids[start:start + size])
+            # Each failed publish waits out the retry policy; the next batches would wait as long, for nothing.
+            left = ids[start:]
+            log.exception("could not queue the mail of %d notification(s), first ids %s; the sweep will send it",
+                          len(left), left[:5])
+            return
 
 
 @sa_event.listens_for(db.session, "after_commit")

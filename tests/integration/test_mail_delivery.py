@@ -188,6 +188,20 @@ def test_an_offer_approved_while_redis_is_down_is_committed_and_the_sweep_mails_
     assert (row.status, row.attempts) == (Status.SENT, 1)
 
 
+def test_a_bulk_event_while_redis_is_down_tries_one_publish_and_leaves_every_row_to_the_sweep(
+    app_on_private_redis, private_redis, caplog
+):
+    app_on_private_redis.config.update(MAIL_BATCH_SIZE=50)
+    private_redis.stop()
+
+    notify_many(120)  # three batches: only the first publish is tried, each would wait out the retry policy
+
+    failures = [record.getMessage() for record in caplog.records if "could not queue" in record.getMessage()]
+    assert len(failures) == 1 and "of 120 notification(s)" in failures[0]
+    db.session.expire_all()
+    assert statuses() == {Status.PENDING: 120}
+
+
 def test_mails_queued_by_their_own_task_and_by_the_sweep_go_out_once(pg_app, smtp_server, start_worker):
     pg_app.config.update(MAIL_BATCH_SIZE=5, MAIL_SWEEP_GRACE_SECONDS=0)
     message_ids = notify_many(40)  # eight tasks of five, queued after the commit
