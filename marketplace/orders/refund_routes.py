@@ -35,16 +35,23 @@ def statement():
                             editable=True)
 
 
-def _add(form, template, save, title):
+def _add(form, template, save, title, added=lambda record: (_("Added to your statement."), "success")):
     if form.validate_on_submit():
         try:
-            save(form)
+            record = save(form)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            flash(_("Added to your statement."), "success")
+            flash(*added(record))
             return redirect(url_for("orders.statement"))
     return render_template(template, form=form, title=title)
+
+
+def _order_added(external):
+    """Say so when an added order is dated outside the window: it is listed but does not count."""
+    if refunds.counts_for_refund(external):
+        return _("Added to your statement."), "success"
+    return _("Added to your statement, but outside the eligible period: it does not count for the refund."), "warning"
 
 
 @bp.route("/refund/orders/new", methods=["GET", "POST"])
@@ -53,7 +60,8 @@ def new_external_order():
     """Add an order made outside the marketplace."""
     _claimant_file()
     return _add(ExternalOrderForm(), "orders/refund_form.html",
-                lambda f: refunds.add_external_order(current_user, f.order_data()), _("An order made outside the marketplace"))
+                lambda f: refunds.add_external_order(current_user, f.order_data()), _("An order made outside the marketplace"),
+                _order_added)
 
 
 @bp.route("/refund/made-locally/new", methods=["GET", "POST"])
@@ -62,7 +70,7 @@ def new_local_production():
     """Add masks made locally from bought materials and sewing services."""
     _claimant_file()
     return _add(LocalProductionForm(), "orders/refund_form.html",
-                lambda f: refunds.add_external_order(current_user, f.order_data()), _("Masks made locally"))
+                lambda f: refunds.add_external_order(current_user, f.order_data()), _("Masks made locally"), _order_added)
 
 
 @bp.route("/refund/funding/new", methods=["GET", "POST"])

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import regions
 from ..domain.organisations import OrganisationKind
-from ..domain.refund import Section, StatementEntry, build_statement, cap_for, policy_from, refund_shares
+from ..domain.refund import (
+    Section, StatementEntry, build_statement, cap_for, is_in_window, policy_from, refund_shares,
+)
 from ..extensions import db
 from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Order, Organisation
 from ..models.refund import ExternalOrderKind, line_key
@@ -151,12 +153,27 @@ def add_external_order(user, data):
         data["materials_cents"] = data["sewing_cents"] = None
     if data["total_ttc_cents"] <= 0:
         raise DomainError(N_("The total must be more than zero."), field="total_ttc")
+    _ensure_new_number(user, data["number"])
     external = ExternalOrder(organisation_id=user.organisation_id, **data)
     db.session.add(external)
     db.session.flush()
     _audit(user, "refund.external_order_added", external, {"kind": external.kind, "number": external.number})
     db.session.commit()
     return external
+
+
+def _ensure_new_number(user, number):
+    """Refuse an order number the body already added: the same order would be claimed twice."""
+    taken = db.session.scalar(select(ExternalOrder.id).where(
+        ExternalOrder.organisation_id == user.organisation_id, ExternalOrder.number == number).limit(1))
+    if taken is not None:
+        raise DomainError(N_("You already added an order numbered %(number)s."), ErrorCode.CONFLICT,
+                          field="number", number=number)
+
+
+def counts_for_refund(external):
+    """Tell whether an added order is dated within the window, so that it counts for the refund."""
+    return is_in_window(external.order_date, current_policy())
 
 
 def _line_owner(user, key):
@@ -180,7 +197,9 @@ def add_funding(user, data):
     """Record funding received for one of the body's orders (funder, masks funded, amount, receipt)."""
     _ensure_claimant(user)
     data = dict(data)
-    order_id, external_order_id = _line_owner(user, data.pop("line"))
+    key = data.pop("line")
+    order_id, external_order_id = _line_owner(user, key)
+    _ensure_within_order(_entry(user, key), order_id, external_order_id, data)
     funding = ExternalFunding(organisation_id=user.organisation_id, order_id=order_id,
                               external_order_id=external_order_id, **data)
     db.session.add(funding)
@@ -190,13 +209,31 @@ def add_funding(user, data):
     return funding
 
 
+def _entry(user, key):
+    return next(e for e in refund_file(user.organisation).entries if e.key == key)
+
+
+def _ensure_within_order(entry, order_id, external_order_id, data):
+    """Refuse funding, with what the order already received, for more masks or euros than the order."""
+    same_order = (ExternalFunding.order_id == order_id if order_id
+                  else ExternalFunding.external_order_id == external_order_id)
+    masks, cents = db.session.execute(select(
+        db.func.coalesce(db.func.sum(ExternalFunding.masks_funded), 0),
+        db.func.coalesce(db.func.sum(ExternalFunding.amount_cents), 0)).where(same_order)).one()
+    if masks + data["masks_funded"] > entry.quantity:
+        raise DomainError(N_("The funding would cover more masks than the order has (%(quantity)s)."),
+                          field="masks_funded", quantity=entry.quantity)
+    if cents + data["amount_cents"] > int(entry.total_ttc * 100):
+        raise DomainError(N_("The funding would come to more than the order cost."), field="amount")
+
+
 def add_share(user, data):
     """Record what a body the purchase was made for paid of it; refuse paying more than the order cost."""
     _ensure_claimant(user)
     data = dict(data)
     key = data.pop("line")
     order_id, external_order_id = _line_owner(user, key)
-    entry = next(e for e in refund_file(user.organisation).entries if e.key == key)
+    entry = _entry(user, key)
     already = db.session.scalars(select(BeneficiaryShare.paid_cents).where(
         BeneficiaryShare.order_id == order_id if order_id else BeneficiaryShare.external_order_id == external_order_id))
     if sum(already) + data["paid_cents"] > int(entry.total_ttc * 100):
