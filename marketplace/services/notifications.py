@@ -22,7 +22,8 @@ from ..policy import can_administer_region
 from .tokens import read_token
 
 log = logging.getLogger(__name__)
-# Errors after which the connection cannot carry the rest of the batch.
+# Errors after which the connection cannot carry the rest of the batch. smtplib's errors are
+# OSErrors too, so a reply refusing one mail is told apart before these are (send_notifications).
 CONNECTION_ERRORS = (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError)
 
 
@@ -70,9 +71,9 @@ def send_notifications(ids):
             for attempts, outgoing in batch:
                 try:
                     transport.send(outgoing)
-                except CONNECTION_ERRORS:
+                except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError):
                     raise
-                except smtplib.SMTPException as error:
+                except smtplib.SMTPException as error:  # a reply about this mail alone: the batch goes on
                     _record_failure(outcome, outgoing.notification_id, attempts, error)
                 else:
                     _mark_sent(outgoing.notification_id)

@@ -116,6 +116,35 @@ def test_mail_refused_for_a_while_is_delivered_once_the_server_accepts_exactly_o
     assert max(db.session.scalars(select(Notification.attempts))) > 1  # what was refused went out on a retry
 
 
+def test_a_recipient_refused_for_good_is_a_dead_letter_and_the_rest_of_its_batch_goes_out(
+    pg_app, smtp_server, start_worker
+):
+    bounced = "nobody-here@example.fr"
+    smtp_server.handler.unknown_recipients.add(bounced)
+    users = [UserFactory.build(email=email, organisation=None)
+             for email in ("first@example.fr", bounced, *(f"after{k}@example.fr" for k in range(8)))]
+    db.session.add_all(users)
+    db.session.flush()
+    subject_params, context = context_for("reset_password", users[0])
+    rows = [notify(user, "reset_password", subject_params=subject_params, **context) for user in users]
+    db.session.commit()  # ten rows, one task, one batch over one connection
+    delivered = [row.message_id for row in rows if row.to_address != bounced]
+
+    worker = mail_worker(start_worker, smtp_server)
+    smtp_server.wait_for_ids(delivered, timeout=60)
+    deadline = time.monotonic() + 30
+    while statuses().get(Status.DEAD) != 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        db.session.expire_all()
+    worker.stop()
+    db.session.expire_all()
+
+    assert sorted(smtp_server.message_ids()) == sorted(delivered)
+    assert statuses() == {Status.SENT: 9, Status.DEAD: 1}
+    dead = db.session.scalars(select(Notification).where(Notification.status == Status.DEAD)).one()
+    assert dead.to_address == bounced and "550" in dead.last_error
+
+
 def test_a_worker_killed_while_sending_loses_nothing_and_resends_with_the_same_message_id(
     pg_app, smtp_server, start_worker
 ):

@@ -46,6 +46,13 @@ class RecordingHandler:
         self.refused = 0
         self.to_refuse = 0
         self.delay = 0.0
+        self.unknown_recipients = set()  # refused for good (550) at RCPT
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.unknown_recipients:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
