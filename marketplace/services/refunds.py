@@ -141,6 +141,8 @@ def _owed(statement, shares):
 def _ensure_claimant(user):
     if not can_claim(user.organisation):
         raise DomainError(N_("Only local authorities can claim the State's contribution."), ErrorCode.FORBIDDEN)
+    # One addition at a time per body, so that two submissions cannot both pass the checks against what it added.
+    db.session.scalar(select(Organisation.id).where(Organisation.id == user.organisation_id).with_for_update())
 
 
 def add_external_order(user, data):
