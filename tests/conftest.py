@@ -2,6 +2,7 @@
 import contextvars
 import email
 import shutil
+from contextlib import contextmanager
 from email import policy
 from pathlib import Path
 
@@ -156,10 +157,9 @@ def truncate_all():
     db.session.commit()
 
 
-@pytest.fixture
-def pg_app(postgres_url, redis_url, tmp_path, monkeypatch):
-    """The app on the real PostgreSQL and Redis; every table emptied after the test."""
-    application = build_app(monkeypatch, tmp_path, postgres_url, redis_url)
+@contextmanager
+def emptied_afterwards(application):
+    """Run inside the application's context, then empty every table and drop its connections."""
     with application.app_context():
         try:
             yield application
@@ -168,3 +168,10 @@ def pg_app(postgres_url, redis_url, tmp_path, monkeypatch):
             truncate_all()
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture
+def pg_app(postgres_url, redis_url, tmp_path, monkeypatch):
+    """The app on the real PostgreSQL and Redis; every table emptied after the test."""
+    with emptied_afterwards(build_app(monkeypatch, tmp_path, postgres_url, redis_url)) as application:
+        yield application

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from marketplace.extensions import db
-from tests.conftest import build_app, truncate_all
+from tests.conftest import build_app, emptied_afterwards
 from tests.support.servers import PrivateRedis
 from tests.support.smtp import SmtpServer
 
@@ -99,11 +98,5 @@ def app_on_private_redis(private_redis, postgres_url, tmp_path, monkeypatch):
     """The app on PostgreSQL with the private Redis as broker and rate-limit storage, as in production."""
     application = build_app(monkeypatch, tmp_path, postgres_url, private_redis.url,
                             RATELIMIT_STORAGE_URI=private_redis.url)
-    with application.app_context():
-        try:
-            yield application
-        finally:
-            db.session.rollback()
-            truncate_all()
-            db.session.remove()
-            db.engine.dispose()
+    with emptied_afterwards(application):
+        yield application
