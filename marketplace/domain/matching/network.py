@@ -94,14 +94,15 @@ def build_hub_network(offer_groups, demand_groups):
     arcs = _Arcs()
     ranks = sorted({g.priority for g in demand_groups})
     class_nodes = {rank: 2 + k for k, rank in enumerate(ranks)}
-    offers = _side(offer_groups, 2 + len(ranks), lambda g: g.available_from, lambda g: g.unit_price_cents)
-    demands = _side(demand_groups, offers.nodes[-1] + 1 if len(offers.nodes) else 2 + len(ranks),
-                    lambda g: g.needed_by, lambda g: g.max_unit_price_cents)
-    next_node = int(demands.nodes[-1]) + 1 if len(demands.nodes) else 2 + len(ranks)
+    first_offer = 2 + len(ranks)
+    first_demand = first_offer + len(offer_groups)
+    next_node = first_demand + len(demand_groups)
+    offers = _side(offer_groups, first_offer, lambda g: g.available_from, lambda g: g.unit_price_cents)
+    demands = _side(demand_groups, first_demand, lambda g: g.needed_by, lambda g: g.max_unit_price_cents)
     unbounded = max(1, int(offers.units.sum()))
     bonus = own_region_bonus(offer_groups)
 
-    offer_arcs = arcs.add_many(np.zeros(len(offer_groups)), offers.nodes, offers.units, offers.prices)
+    offer_arcs = arcs.add_many(np.full(len(offer_groups), SOURCE), offers.nodes, offers.units, offers.prices)
     class_of = np.array([class_nodes[g.priority] for g in demand_groups], dtype=np.int64)
     demand_class_arcs = arcs.add_many(demands.nodes, class_of, demands.units)
     class_arcs = {rank: demand_class_arcs[class_of == class_nodes[rank]].tolist() for rank in ranks}
