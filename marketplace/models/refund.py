@@ -5,7 +5,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..domain.refund import Section
 from ..extensions import db
@@ -65,7 +65,25 @@ class ExternalOrder(db.Model):
         return Decimal(self.total_ttc_cents) / 100
 
 
-class ExternalFunding(db.Model):
+class _OnOneOrder:
+    """Belongs to the body and to exactly one of its orders: a marketplace one or one made outside."""
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order.id"), index=True)
+    external_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("refund_external_order.id", ondelete="CASCADE"), index=True
+    )
+
+    @declared_attr
+    def order(cls):
+        return relationship("Order")
+
+    @property
+    def line_key(self):
+        return line_key(self.order_id, self.external_order_id)
+
+
+class ExternalFunding(_OnOneOrder, db.Model):
     """Funding already received for one order (EU funds, a donation): deducted before halving."""
 
     __tablename__ = "refund_external_funding"
@@ -76,26 +94,16 @@ class ExternalFunding(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order.id"), index=True)
-    external_order_id: Mapped[int | None] = mapped_column(
-        ForeignKey("refund_external_order.id", ondelete="CASCADE"), index=True
-    )
     funder: Mapped[str] = mapped_column(String(200))
     masks_funded: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(Integer)
     receipt_reference: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    order = relationship("Order")
     external_order = relationship("ExternalOrder", back_populates="fundings")
 
-    @property
-    def line_key(self):
-        return line_key(self.order_id, self.external_order_id)
 
-
-class BeneficiaryShare(db.Model):
+class BeneficiaryShare(_OnOneOrder, db.Model):
     """What one body paid of a purchase made for it: its share of the refund follows."""
 
     __tablename__ = "refund_beneficiary_share"
@@ -105,21 +113,11 @@ class BeneficiaryShare(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order.id"), index=True)
-    external_order_id: Mapped[int | None] = mapped_column(
-        ForeignKey("refund_external_order.id", ondelete="CASCADE"), index=True
-    )
     beneficiary: Mapped[str] = mapped_column(String(200))
     paid_cents: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    order = relationship("Order")
     external_order = relationship("ExternalOrder", back_populates="shares")
-
-    @property
-    def line_key(self):
-        return line_key(self.order_id, self.external_order_id)
 
 
 def line_key(order_id, external_order_id):
