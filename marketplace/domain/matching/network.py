@@ -33,10 +33,10 @@ class HubNetwork:
     tails: np.ndarray
     heads: np.ndarray
     capacities: np.ndarray
-    costs: np.ndarray  # lower objectives only: price on source arcs, own-region bonus on entries
+    far: np.ndarray  # True on the arcs entering a region other than the offer's producer's
     unbounded: int  # a capacity no flow can exceed
-    own_region_bonus: int
-    offer_arcs: list  # source -> offer group, one per group
+    offer_arcs: np.ndarray  # source -> offer group, one per group
+    offer_prices: np.ndarray  # each offer group's unit price, in cents
     class_arcs: dict  # priority -> demand group -> class node arcs
     class_nodes: dict  # priority -> node
     cells: list
@@ -48,11 +48,11 @@ class _Arcs:
     def __init__(self):
         self.chunks, self.count = [], 0
 
-    def add_many(self, tails, heads, capacities, costs=0):
+    def add_many(self, tails, heads, capacities, far=False):
         """Add arcs (scalars broadcast); return their ids."""
         size = len(tails)
         self.chunks.append([np.broadcast_to(np.asarray(values, dtype=np.int64), (size,))
-                            for values in (tails, heads, capacities, costs)])
+                            for values in (tails, heads, capacities, far)])
         ids = np.arange(self.count, self.count + size)
         self.count += size
         return ids
@@ -60,16 +60,6 @@ class _Arcs:
     def arrays(self):
         return tuple(np.concatenate([chunk[k] for chunk in self.chunks]) if self.chunks
                      else np.zeros(0, dtype=np.int64) for k in range(4))
-
-
-def own_region_bonus(offer_groups):
-    """Return a per-unit own-region bonus larger than any price change along a simple cycle.
-
-    Prices sit only on source arcs, and a simple cycle passes the source at most once, so it
-    changes the price by at most max price - min price (see solver.solve_market).
-    """
-    prices = [g.unit_price_cents for g in offer_groups]
-    return max(prices) - min(prices) + 1
 
 
 @dataclass
@@ -100,9 +90,8 @@ def build_hub_network(offer_groups, demand_groups):
     offers = _side(offer_groups, first_offer, lambda g: g.available_from, lambda g: g.unit_price_cents)
     demands = _side(demand_groups, first_demand, lambda g: g.needed_by, lambda g: g.max_unit_price_cents)
     unbounded = max(1, int(offers.units.sum()))
-    bonus = own_region_bonus(offer_groups)
 
-    offer_arcs = arcs.add_many(np.full(len(offer_groups), SOURCE), offers.nodes, offers.units, offers.prices)
+    offer_arcs = arcs.add_many(np.full(len(offer_groups), SOURCE), offers.nodes, offers.units)
     class_of = np.array([class_nodes[g.priority] for g in demand_groups], dtype=np.int64)
     demand_class_arcs = arcs.add_many(demands.nodes, class_of, demands.units)
     class_arcs = {rank: demand_class_arcs[class_of == class_nodes[rank]].tolist() for rank in ranks}
@@ -123,13 +112,13 @@ def build_hub_network(offer_groups, demand_groups):
         cell = Cell(*key)
         entering = np.array(entries_by_cell[key], dtype=np.int64)
         leaving = np.array(exits_by_cell[key], dtype=np.int64)
-        entry_costs = np.where(own_region[entering] == cell.region, -bonus, 0)
-        next_node = _build_cell(cell, arcs, next_node, offers, entering, entry_costs, demands, leaving, unbounded)
+        far = own_region[entering] != cell.region
+        next_node = _build_cell(cell, arcs, next_node, offers, entering, far, demands, leaving, unbounded)
         cells.append(cell)
 
-    tails, heads, capacities, costs = arcs.arrays()
-    return HubNetwork(next_node, tails, heads, capacities, costs, unbounded, bonus,
-                      offer_arcs.tolist(), class_arcs, class_nodes, cells)
+    tails, heads, capacities, far = arcs.arrays()
+    return HubNetwork(next_node, tails, heads, capacities, far.astype(bool), unbounded,
+                      offer_arcs, offers.prices, class_arcs, class_nodes, cells)
 
 
 def _levels(entry_values, exit_values):
@@ -149,7 +138,7 @@ def _levels(entry_values, exit_values):
     return len(levels), entry_levels, exit_levels
 
 
-def _build_cell(cell, arcs, next_node, offers, entering, entry_costs, demands, leaving, unbounded):
+def _build_cell(cell, arcs, next_node, offers, entering, far, demands, leaving, unbounded):
     """Add one cell's grid, entries and exits; return the next free node."""
     rows, entry_rows, exit_rows = _levels(offers.dates[entering], demands.dates[leaving])
     columns, entry_columns, exit_columns = _levels(offers.prices[entering], demands.prices[leaving])
@@ -185,7 +174,7 @@ def _build_cell(cell, arcs, next_node, offers, entering, entry_costs, demands, l
 
     kept, hubs = on_grid(entering_ok, entry_rows, entry_columns)
     groups = entering[kept]
-    ids = arcs.add_many(offers.nodes[groups], hubs[kept], offers.units[groups], entry_costs[kept])
+    ids = arcs.add_many(offers.nodes[groups], hubs[kept], offers.units[groups], far[kept])
     cell.entries = list(zip(ids.tolist(), groups.tolist(), entry_rows[kept].tolist(), entry_columns[kept].tolist()))
     kept, hubs = on_grid(leaving_ok, exit_rows, exit_columns)
     groups = leaving[kept]

@@ -1,6 +1,6 @@
-"""Max flows, then one min-cost flow: the exact lexicographic optimum, with small int64 costs.
+"""Max flows for the classes, then fewest far units, then the lowest price: the exact lexicographic optimum.
 
-Why two stages, and why they are exact (all flows integral, all costs int64):
+Why these stages, and why they are exact (all flows integral):
 
 Stage 1 — priority classes, by max flows. The vectors of units a feasible flow delivers to the
 demand groups form a polymatroid whose rank of a set A is the max flow into A (Megiddo, "Optimal
@@ -10,41 +10,27 @@ better on any X_k: the lexicographic optimum serves t_k = X_k - X_{k-1} units to
 each X_k from one max flow with only classes 1..k wired to the sink (fast push-relabel, no costs).
 The property tests also check t_k against an independent integer program.
 
-Stage 2 — own region, then price, the t_k fixed. Each class node now demands exactly t_k and the
-source supplies their sum: every feasible flow keeps level 1 optimal. Costs: +price on the source
--> offer group arcs, -B on the arcs entering the producer's own region, with
-B = max price - min price + 1. Own-region units are exactly the flow on those arcs (the only way
-an offer group reaches its own region's cell). A simple residual cycle passes the source at most
-once, so it uses at most two priced arcs (one backward, one forward) and changes the price by at
-most B - 1. If a flow had more own-region units than the optimum f, a cycle of f with net own
-change >= +1 would cost <= -B + (B - 1) < 0: impossible. Among flows with as many own-region
-units, the cost differs by price only, so f's total price is minimal. Per-unit costs are at most
-B + max price (a few 10^4 cents), units at most ~10^11, so the total stays far inside int64, and
-cost × (nodes + 1), which OR-Tools' cost scaling needs, too.
+Stage 2 — own region. Each class node is wired to the sink with capacity t_k, so the flows of
+value sum(t_k) are exactly those that keep level 1 optimal. An offer group reaches its producer's
+region only through its own entry arc, so own-region units are the flow minus the units on the
+other ("far") entry arcs: `flows.fewest_far_units` minimises those (0/1 costs, primal-dual), and
+its potentials tell which arcs every such flow leaves as they are.
 
-Level 4 (ties): the network is built from canonically ordered groups and OR-Tools is
+Stage 3 — price. `flows.cheapest_exchange` lowers the price of the stage-2 flow, moving only the
+arcs the potentials leave free, so every flow it passes through keeps levels 1 and 2.
+
+Level 4 (ties): the network is built from canonically ordered groups and every step is
 deterministic, so the same data gives the same flow whatever order it was read in.
 """
 import numpy as np
-from ortools.graph.python import max_flow, min_cost_flow
+from ortools.graph.python import max_flow
 
+from . import flows
 from .network import SINK, SOURCE
 
 
 class SolverError(RuntimeError):
-    """The min-cost-flow solver did not report an optimum (a bug, never a data condition)."""
-
-
-def _solver_with(network, costs):
-    solver = min_cost_flow.SimpleMinCostFlow()
-    solver.add_arcs_with_capacity_and_unit_cost(network.tails, network.heads, network.capacities, costs)
-    return solver
-
-
-def _solve(solver):
-    status = solver.solve()
-    if status != solver.OPTIMAL:
-        raise SolverError(f"min cost flow ended with status {status}")
+    """The solver did not report an optimum (a bug, never a data condition)."""
 
 
 def class_optimum(network):
@@ -65,15 +51,30 @@ def class_optimum(network):
 
 
 def best_flow(network, served_by_class):
-    """Return arc flows with the classes served as given, most own-region units, lowest price (stage 2)."""
+    """Return arc flows with the classes served as given, most own-region units, lowest price (stages 2, 3)."""
+    arc_count = len(network.tails)
     if not any(served_by_class.values()):
-        return np.zeros(len(network.tails), dtype=np.int64)
-    solver = _solver_with(network, network.costs)
-    solver.set_node_supply(SOURCE, sum(served_by_class.values()))
-    for rank, units in served_by_class.items():
-        solver.set_node_supply(network.class_nodes[rank], -units)
-    _solve(solver)
-    return solver.flows(np.arange(len(network.tails), dtype=np.int64))
+        return np.zeros(arc_count, dtype=np.int64)
+    ranks = sorted(served_by_class)
+    tails = np.concatenate([network.tails, [network.class_nodes[rank] for rank in ranks]])
+    heads = np.concatenate([network.heads, np.full(len(ranks), SINK)])
+    capacities = np.concatenate([network.capacities, [served_by_class[rank] for rank in ranks]])
+    far = np.concatenate([network.far, np.zeros(len(ranks), dtype=bool)])
+    try:
+        flow, potentials = flows.fewest_far_units(network.num_nodes, tails, heads, capacities, far,
+                                                  SOURCE, SINK, sum(served_by_class.values()))
+        free = far + potentials[tails] - potentials[heads] == 0
+        flows.cheapest_exchange(network.num_nodes, tails, heads, capacities, flow, free,
+                                SOURCE, network.offer_arcs, _arc_prices(network, len(tails)))
+    except flows.FlowError as error:
+        raise SolverError(str(error)) from error
+    return flow[:arc_count]
+
+
+def _arc_prices(network, arc_count):
+    prices = np.zeros(arc_count, dtype=np.int64)
+    prices[network.offer_arcs] = network.offer_prices
+    return prices
 
 
 def solve_network(network):

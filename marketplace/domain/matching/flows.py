@@ -1,0 +1,161 @@
+"""The two flow algorithms of stage 2, on plain numpy arc arrays (tails, heads, capacities, flow).
+
+A general min-cost-flow code spends most of its time on the hub grids, which carry no cost. Both
+algorithms here only ever call max flows (OR-Tools' push-relabel) and one shortest-path search
+per phase, and exploit how few costs there are:
+
+- `fewest_far_units`: costs are 0 or 1 per unit (1 on an arc entering a region other than the
+  producer's). The primal-dual method (Ford and Fulkerson; see Ahuja, Magnanti and Orlin, *Network
+  Flows*, 9.8) alternates a Dijkstra on reduced costs and a max flow on the arcs of zero reduced
+  cost; each phase raises the cost of the cheapest augmenting path, which is a small integer, so
+  there are a handful of phases.
+- `cheapest_exchange`: with the far units fixed at their minimum, the only cost left is the price
+  on the source arcs. The offer amounts of all such flows form the base polyhedron of a
+  submodular function (Fujishige, *Submodular Functions and Optimization*, 2.2), on which a linear
+  cost is minimised by the greedy: as many units as possible from the cheapest offers, then the
+  next, and so on. Price levels are split in two at the median: one max flow moves as many units
+  as possible from dearer to cheaper offers along residual cycles through the source, and its
+  minimum cut splits the graph so that each half is solved on its own nodes (as in parametric
+  max flow, Gallo, Grigoriadis and Tarjan 1989). log2(price levels) rounds of max flows in all.
+"""
+import numpy as np
+from ortools.graph.python import max_flow
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+
+class FlowError(RuntimeError):
+    """A flow the caller promised exists was not found (a bug, never a data condition)."""
+
+
+def residual_arcs(tails, heads, capacities, flow, arcs):
+    """Return the residual arcs of `arcs`: (tails, heads, capacities, arc index, +1 forward / -1 backward)."""
+    forward = arcs[flow[arcs] < capacities[arcs]]
+    backward = arcs[flow[arcs] > 0]
+    return (np.concatenate([tails[forward], heads[backward]]),
+            np.concatenate([heads[forward], tails[backward]]),
+            np.concatenate([capacities[forward] - flow[forward], flow[backward]]),
+            np.concatenate([forward, backward]),
+            np.concatenate([np.ones(len(forward), np.int64), -np.ones(len(backward), np.int64)]))
+
+
+def _max_flow(tails, heads, capacities, source, sink):
+    """Solve a max flow on arcs given with global node ids; return (arc flows, source side of the min cut)."""
+    nodes, local = np.unique(np.concatenate([[source, sink], tails, heads]), return_inverse=True)
+    local_tails, local_heads = local[2:2 + len(tails)], local[2 + len(tails):]
+    solver = max_flow.SimpleMaxFlow()
+    solver.add_arcs_with_capacity(local_tails, local_heads, capacities)
+    # An empty arc names both ends: OR-Tools sizes the graph from its arcs and, with the sink left
+    # out, reports no flow and an empty cut instead of the source's side.
+    solver.add_arc_with_capacity(int(local[0]), int(local[1]), 0)
+    if solver.solve(int(local[0]), int(local[1])) != solver.OPTIMAL:
+        raise FlowError("max flow did not finish")
+    flows = solver.flows(np.arange(len(tails)))
+    return flows, nodes[np.asarray(solver.get_source_side_min_cut(), dtype=np.int64)], solver.optimal_flow()
+
+
+def _apply(flow, arc, direction, amounts):
+    moved = amounts > 0
+    np.add.at(flow, arc[moved], direction[moved] * amounts[moved])
+
+
+def _distances(num_nodes, tails, heads, costs, source):
+    """Return shortest distances from source (-1 where unreachable) for non-negative integer costs."""
+    # Dijkstra on cost * K + 1: ties broken by fewest arcs, zero costs kept as arcs, parallel arcs
+    # reduced to their cheapest; every distance stays below 2**53, so floats are exact.
+    scale = num_nodes + 1
+    weights = costs.astype(np.float64) * scale + 1.0
+    keys = tails * num_nodes + heads
+    order = np.lexsort((weights, keys))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    keep = order[first]
+    graph = csr_matrix((weights[keep], (tails[keep], heads[keep])), shape=(num_nodes, num_nodes))
+    found = dijkstra(graph, directed=True, indices=source)
+    distances = np.full(num_nodes, -1, dtype=np.int64)
+    reached = np.isfinite(found)
+    distances[reached] = (found[reached] // scale).astype(np.int64)
+    return distances
+
+
+def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, value):
+    """Return (flow, potentials): `value` units from source to sink, as few as possible on `far` arcs.
+
+    The potentials prove it (reduced cost far + p[tail] - p[head] is >= 0 on every residual arc):
+    an arc with positive reduced cost carries no flow and one with negative reduced cost is full
+    in every flow with that few far units; the others may change freely.
+    """
+    all_arcs = np.arange(len(tails))
+    costs = far.astype(np.int64)
+    flow = np.zeros(len(tails), dtype=np.int64)
+    potentials = np.zeros(num_nodes, dtype=np.int64)
+    sent = 0
+    while sent < value:
+        r_tails, r_heads, r_caps, r_arcs, r_dirs = residual_arcs(tails, heads, capacities, flow, all_arcs)
+        reduced = costs[r_arcs] * r_dirs + potentials[r_tails] - potentials[r_heads]
+        distances = _distances(num_nodes, r_tails, r_heads, reduced, source)
+        if distances[sink] < 0:
+            raise FlowError(f"only {sent} of {value} units can reach the sink")
+        step = np.where(distances < 0, distances[sink], np.minimum(distances, distances[sink]))
+        potentials += step
+        tight = np.nonzero(reduced + step[r_tails] - step[r_heads] == 0)[0]
+        amounts, _, moved = _max_flow(r_tails[tight], r_heads[tight], r_caps[tight], source, sink)
+        if not moved:
+            raise FlowError("a phase of the primal-dual method moved nothing")
+        _apply(flow, r_arcs[tight], r_dirs[tight], amounts)
+        sent += moved
+    return flow, potentials
+
+
+def cheapest_exchange(num_nodes, tails, heads, capacities, flow, movable, source, source_arcs, prices):
+    """Lower the price of `flow` in place to the minimum, changing only `movable` arcs.
+
+    `source_arcs` are the arcs from `source` to the offers, `prices` their unit prices. Units are
+    exchanged between offers along residual cycles through the source, so every node keeps its
+    balance and the flow's value does not change.
+    """
+    exit_node = num_nodes  # the source, as the end of a cycle: where units given back return
+    around = _around_source(num_nodes, tails, heads, capacities, flow, np.nonzero(movable)[0], source)
+    interior = np.nonzero(movable & around[tails] & around[heads])[0]
+    interior = interior[tails[interior] != source]
+    offers = source_arcs[movable[source_arcs] & around[heads[source_arcs]]]
+    reached = np.zeros(num_nodes + 1, dtype=bool)
+    pending = [(interior, offers)]
+    while pending:
+        arcs, offers = pending.pop()
+        levels = np.unique(prices[offers])
+        if len(levels) < 2:
+            continue
+        cheap = prices[offers] <= levels[len(levels) // 2 - 1]
+        side = _exchange(tails, heads, capacities, flow, arcs, offers[cheap], offers[~cheap], source, exit_node)
+        reached[side] = True
+        inside = reached[tails[arcs]] & reached[heads[arcs]]
+        outside = ~reached[tails[arcs]] & ~reached[heads[arcs]]
+        pending.append((arcs[inside], offers[cheap][reached[heads[offers[cheap]]]]))
+        pending.append((arcs[outside], offers[~cheap][~reached[heads[offers[~cheap]]]]))
+        reached[side] = False
+
+
+def _around_source(num_nodes, tails, heads, capacities, flow, arcs, source):
+    """Return which nodes lie on a residual cycle through the source: no other node can change."""
+    r_tails, r_heads, *_ = residual_arcs(tails, heads, capacities, flow, arcs)
+    graph = csr_matrix((np.ones(len(r_tails), dtype=np.int8), (r_tails, r_heads)), shape=(num_nodes, num_nodes))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    return labels == labels[source]
+
+
+def _exchange(tails, heads, capacities, flow, arcs, cheap, dear, source, exit_node):
+    """Move as many units as possible from `dear` offers to `cheap` ones; return the min cut's source side."""
+    r_tails, r_heads, r_caps, r_arcs, r_dirs = residual_arcs(tails, heads, capacities, flow, arcs)
+    cheap = cheap[flow[cheap] < capacities[cheap]]
+    dear = dear[flow[dear] > 0]
+    r_tails = np.concatenate([r_tails, np.full(len(cheap), source), heads[dear]])
+    r_heads = np.concatenate([r_heads, heads[cheap], np.full(len(dear), exit_node)])
+    r_caps = np.concatenate([r_caps, capacities[cheap] - flow[cheap], flow[dear]])
+    r_arcs = np.concatenate([r_arcs, cheap, dear])
+    r_dirs = np.concatenate([r_dirs, np.ones(len(cheap), np.int64), -np.ones(len(dear), np.int64)])
+    if not len(r_tails):
+        return np.array([source])
+    amounts, side, _ = _max_flow(r_tails, r_heads, r_caps, source, exit_node)
+    _apply(flow, r_arcs, r_dirs, amounts)
+    return side
