@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 from ortools.graph.python import max_flow, min_cost_flow
 
-from marketplace.domain.matching.flows import cheapest_exchange, fewest_far_units
+from marketplace.domain.matching.flows import favour_low_ranks, fewest_far_units
 
 SOURCE, SINK = 0, 1
 
@@ -80,7 +80,7 @@ def test_fewest_far_units_reaches_the_reference_optimum_with_a_certificate(netwo
 
 @settings(max_examples=300, deadline=None)
 @given(networks(), st.randoms(use_true_random=False))
-def test_cheapest_exchange_brings_any_such_flow_down_to_the_cheapest(network, random):
+def test_favour_low_ranks_brings_any_such_flow_down_to_the_cheapest(network, random):
     num_nodes, tails, heads, capacities, far, prices, offers = network
     value = _max_flow_value(tails, heads, capacities)
     _, potentials = fewest_far_units(num_nodes, tails, heads, capacities, far.astype(bool), SOURCE, SINK, value)
@@ -88,7 +88,7 @@ def test_cheapest_exchange_brings_any_such_flow_down_to_the_cheapest(network, ra
     shuffled = np.array([random.randint(1, 9) if price else 0 for price in prices])
     start = _reference(num_nodes, tails, heads, capacities, far, shuffled, value)  # some flow as good on far units
     flow = start.copy()
-    cheapest_exchange(num_nodes, tails, heads, capacities, flow, movable, SOURCE, np.arange(offers), prices)
+    favour_low_ranks(num_nodes, tails, heads, capacities, flow, movable, SOURCE, np.arange(offers), prices)
     _assert_flow(num_nodes, tails, heads, capacities, flow, value)
     assert (flow[~movable] == start[~movable]).all()
     best = _reference(num_nodes, tails, heads, capacities, far, prices, value)
@@ -104,5 +104,5 @@ def test_a_split_whose_dearer_half_carries_nothing_still_orders_its_cheaper_half
     capacities = np.full(9, 10)
     prices = np.array([2, 1, 3, 4, 0, 0, 0, 0, 0])
     flow = np.array([10, 0, 0, 0, 10, 0, 0, 0, 10])
-    cheapest_exchange(7, tails, heads, capacities, flow, np.ones(9, dtype=bool), SOURCE, np.arange(4), prices)
+    favour_low_ranks(7, tails, heads, capacities, flow, np.ones(9, dtype=bool), SOURCE, np.arange(4), prices)
     assert flow.tolist() == [0, 10, 0, 0, 0, 10, 0, 0, 10]

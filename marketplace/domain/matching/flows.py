@@ -1,22 +1,23 @@
-"""The two flow algorithms of stage 2, on plain numpy arc arrays (tails, heads, capacities, flow).
+"""The flow algorithms of the solver, on plain numpy arc arrays (tails, heads, capacities, flow).
 
-A general min-cost-flow code spends most of its time on the hub grids, which carry no cost. Both
-algorithms here only ever call max flows (OR-Tools' push-relabel) and one shortest-path search
-per phase, and exploit how few costs there are:
+A general min-cost-flow code spends most of its time on the hub grids, which carry no cost. The
+algorithms here only ever call max flows (OR-Tools' push-relabel) and, per phase, one
+shortest-path search, and exploit how few costs there are:
 
+- `favour_low_ranks`: ranks on the arcs out of one terminal node (prices on the source's arcs to
+  the offers; priorities on the classes' arcs to the sink, seen on the reversed graph). The
+  amounts on those arcs, over all flows of a given value, form the base polyhedron of a
+  submodular function (Fujishige, *Submodular Functions and Optimization*, 2.2), where the greedy
+  is optimal: as much as possible on the lowest rank, then the next, and so on. Ranks are split in
+  two at the median: one max flow moves as many units as possible from higher to lower ranks along
+  residual cycles through the terminal, and its minimum cut splits the graph so that each half is
+  solved on its own nodes (as in parametric max flow, Gallo, Grigoriadis and Tarjan 1989):
+  log2(rank levels) rounds of max flows in all.
 - `fewest_far_units`: costs are 0 or 1 per unit (1 on an arc entering a region other than the
   producer's). The primal-dual method (Ford and Fulkerson; see Ahuja, Magnanti and Orlin, *Network
   Flows*, 9.8) alternates a Dijkstra on reduced costs and a max flow on the arcs of zero reduced
   cost; each phase raises the cost of the cheapest augmenting path, which is a small integer, so
   there are a handful of phases.
-- `cheapest_exchange`: with the far units fixed at their minimum, the only cost left is the price
-  on the source arcs. The offer amounts of all such flows form the base polyhedron of a
-  submodular function (Fujishige, *Submodular Functions and Optimization*, 2.2), on which a linear
-  cost is minimised by the greedy: as many units as possible from the cheapest offers, then the
-  next, and so on. Price levels are split in two at the median: one max flow moves as many units
-  as possible from dearer to cheaper offers along residual cycles through the source, and its
-  minimum cut splits the graph so that each half is solved on its own nodes (as in parametric
-  max flow, Gallo, Grigoriadis and Tarjan 1989). log2(price levels) rounds of max flows in all.
 """
 import numpy as np
 from ortools.graph.python import max_flow
@@ -39,16 +40,31 @@ def residual_arcs(tails, heads, capacities, flow, arcs):
             np.concatenate([np.ones(len(forward), np.int64), -np.ones(len(backward), np.int64)]))
 
 
-def _max_flow(tails, heads, capacities, source, sink):
-    """Solve a max flow on arcs given with global node ids; return (arc flows, source side of the min cut)."""
-    nodes, local = np.unique(np.concatenate([[source, sink], tails, heads]), return_inverse=True)
-    local_tails, local_heads = local[2:2 + len(tails)], local[2 + len(tails):]
+def maximum_flow(num_nodes, tails, heads, capacities, source, sink):
+    """Return the arc flows of a maximum flow from source to sink."""
+    flows, _, _ = _max_flow(tails, heads, capacities, source, sink, num_nodes)
+    return flows
+
+
+def _max_flow(tails, heads, capacities, source, sink, num_nodes=None):
+    """Solve a max flow; return (arc flows, source side of the min cut, value).
+
+    Without num_nodes, the node ids are renumbered densely first (for a small part of a big graph).
+    """
+    if num_nodes is None:
+        used = np.zeros(max(source, sink, int(tails.max(initial=0)), int(heads.max(initial=0))) + 1, dtype=bool)
+        used[[source, sink]] = used[tails] = used[heads] = True
+        nodes = np.nonzero(used)[0]
+        local = np.cumsum(used) - 1
+        source, sink, tails, heads = local[source], local[sink], local[tails], local[heads]
+    else:
+        nodes = np.arange(num_nodes + 1)
     solver = max_flow.SimpleMaxFlow()
-    solver.add_arcs_with_capacity(local_tails, local_heads, capacities)
+    solver.add_arcs_with_capacity(tails, heads, capacities)
     # An empty arc names both ends: OR-Tools sizes the graph from its arcs and, with the sink left
     # out, reports no flow and an empty cut instead of the source's side.
-    solver.add_arc_with_capacity(int(local[0]), int(local[1]), 0)
-    if solver.solve(int(local[0]), int(local[1])) != solver.OPTIMAL:
+    solver.add_arc_with_capacity(int(source), int(sink), 0)
+    if solver.solve(int(source), int(sink)) != solver.OPTIMAL:
         raise FlowError("max flow did not finish")
     flows = solver.flows(np.arange(len(tails)))
     return flows, nodes[np.asarray(solver.get_source_side_min_cut(), dtype=np.int64)], solver.optimal_flow()
@@ -99,7 +115,7 @@ def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, val
         step = np.where(distances < 0, distances[sink], np.minimum(distances, distances[sink]))
         potentials += step
         tight = np.nonzero(reduced + step[r_tails] - step[r_heads] == 0)[0]
-        amounts, _, moved = _max_flow(r_tails[tight], r_heads[tight], r_caps[tight], source, sink)
+        amounts, _, moved = _max_flow(r_tails[tight], r_heads[tight], r_caps[tight], source, sink, num_nodes)
         if not moved:
             raise FlowError("a phase of the primal-dual method moved nothing")
         _apply(flow, r_arcs[tight], r_dirs[tight], amounts)
@@ -107,45 +123,48 @@ def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, val
     return flow, potentials
 
 
-def cheapest_exchange(num_nodes, tails, heads, capacities, flow, movable, source, source_arcs, prices):
-    """Lower the price of `flow` in place to the minimum, changing only `movable` arcs.
+def favour_low_ranks(num_nodes, tails, heads, capacities, flow, movable, terminal, terminal_arcs, ranks):
+    """Shift `flow`, in place, onto the lowest-ranked arcs out of `terminal`, changing only `movable` arcs.
 
-    `source_arcs` are the arcs from `source` to the offers, `prices` their unit prices. Units are
-    exchanged between offers along residual cycles through the source, so every node keeps its
-    balance and the flow's value does not change.
+    Afterwards the flow on the arcs of rank <= r is the most any flow of the same value can carry,
+    for every r at once (the greedy optimum): with ranks = prices on the arcs from the source to
+    the offers, the total price is the lowest; on the reversed graph, with ranks = priority on the
+    arcs from the sink to the classes, each class is served as much as those before it allow.
+    Units move along residual cycles through the terminal, so every other node keeps its balance
+    and the flow's value does not change. `ranks` is indexed by arc.
     """
-    exit_node = num_nodes  # the source, as the end of a cycle: where units given back return
-    around = _around_source(num_nodes, tails, heads, capacities, flow, np.nonzero(movable)[0], source)
+    exit_node = num_nodes  # the terminal again, as the end of a cycle: where units given back return
+    around = _around(num_nodes, tails, heads, capacities, flow, np.nonzero(movable)[0], terminal)
     interior = np.nonzero(movable & around[tails] & around[heads])[0]
-    interior = interior[tails[interior] != source]
-    offers = source_arcs[movable[source_arcs] & around[heads[source_arcs]]]
+    interior = interior[tails[interior] != terminal]
+    starts = terminal_arcs[movable[terminal_arcs] & around[heads[terminal_arcs]]]
     reached = np.zeros(num_nodes + 1, dtype=bool)
-    pending = [(interior, offers)]
+    pending = [(interior, starts)]
     while pending:
-        arcs, offers = pending.pop()
-        levels = np.unique(prices[offers])
+        arcs, starts = pending.pop()
+        levels = np.unique(ranks[starts])
         if len(levels) < 2:
             continue
-        cheap = prices[offers] <= levels[len(levels) // 2 - 1]
-        side = _exchange(tails, heads, capacities, flow, arcs, offers[cheap], offers[~cheap], source, exit_node)
+        low = ranks[starts] <= levels[len(levels) // 2 - 1]
+        side = _exchange(tails, heads, capacities, flow, arcs, starts[low], starts[~low], terminal, exit_node)
         reached[side] = True
         inside = reached[tails[arcs]] & reached[heads[arcs]]
         outside = ~reached[tails[arcs]] & ~reached[heads[arcs]]
-        pending.append((arcs[inside], offers[cheap][reached[heads[offers[cheap]]]]))
-        pending.append((arcs[outside], offers[~cheap][~reached[heads[offers[~cheap]]]]))
+        pending.append((arcs[inside], starts[low][reached[heads[starts[low]]]]))
+        pending.append((arcs[outside], starts[~low][~reached[heads[starts[~low]]]]))
         reached[side] = False
 
 
-def _around_source(num_nodes, tails, heads, capacities, flow, arcs, source):
-    """Return which nodes lie on a residual cycle through the source: no other node can change."""
+def _around(num_nodes, tails, heads, capacities, flow, arcs, terminal):
+    """Return which nodes lie on a residual cycle through the terminal: no other node can change."""
     r_tails, r_heads, *_ = residual_arcs(tails, heads, capacities, flow, arcs)
-    graph = csr_matrix((np.ones(len(r_tails), dtype=np.int8), (r_tails, r_heads)), shape=(num_nodes, num_nodes))
+    graph = csr_matrix((np.ones(len(r_tails), dtype=np.int32), (r_tails, r_heads)), shape=(num_nodes, num_nodes))
     _, labels = connected_components(graph, directed=True, connection="strong")
-    return labels == labels[source]
+    return labels == labels[terminal]
 
 
 def _exchange(tails, heads, capacities, flow, arcs, cheap, dear, source, exit_node):
-    """Move as many units as possible from `dear` offers to `cheap` ones; return the min cut's source side."""
+    """Move as many units as possible from the `dear` terminal arcs to the `cheap` ones; return the min cut's source side."""
     r_tails, r_heads, r_caps, r_arcs, r_dirs = residual_arcs(tails, heads, capacities, flow, arcs)
     cheap = cheap[flow[cheap] < capacities[cheap]]
     dear = dear[flow[dear] > 0]
