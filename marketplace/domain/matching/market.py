@@ -7,6 +7,8 @@ independent market.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,13 @@ class Demand:
         return self.substitutes | {self.category}
 
 
-@dataclass(frozen=True)
-class Allocation:
+class Allocation(NamedTuple):
+    """One offer's units given to one demand.
+
+    A named tuple rather than a frozen dataclass: a national run builds some 200,000 of them, and
+    a frozen dataclass's __init__ costs one object.__setattr__ call per field.
+    """
+
     offer_id: int
     demand_id: int
     units: int
@@ -122,30 +129,59 @@ class DemandGroup:
 
 def group_offers(offers):
     """Merge offers identical for the solver; groups and members come out in canonical order."""
+    sorted_regions = _SortedOnce()
     groups = {}
-    for offer in sorted(offers, key=lambda o: o.id):
-        key = (offer.category, offer.producer_region, tuple(sorted(offer.delivery_regions)),
+    for offer in sorted(offers, key=attrgetter("id")):
+        key = (offer.category, offer.producer_region, sorted_regions[offer.delivery_regions],
                offer.available_from, offer.unit_price_cents)
-        group = groups.get(key) or groups.setdefault(key, OfferGroup(*key, members=[]))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = OfferGroup(*key, members=[])
         group.members.append(offer)
         group.units += offer.units
-    return [groups[key] for key in sorted(groups)]
+    return _in_key_order(groups)
 
 
 def group_demands(demands):
     """Merge demands identical for the solver; groups and members come out in canonical order."""
+    accepted = _AcceptedCategories()
     groups = {}
-    for demand in sorted(demands, key=lambda d: d.id):
-        key = (demand.priority, tuple(sorted(demand.accepted_categories)), demand.region,
+    for demand in sorted(demands, key=attrgetter("id")):
+        key = (demand.priority, accepted[demand.category, demand.substitutes], demand.region,
                demand.needed_by, demand.max_unit_price_cents)
-        group = groups.get(key) or groups.setdefault(key, DemandGroup(*key, members=[]))
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = DemandGroup(*key, members=[])
         group.members.append(demand)
         group.units += demand.units
-    return [groups[key] for key in sorted(groups)]
+    return _in_key_order(groups)
+
+
+def _in_key_order(groups):
+    # Keys are unique: sorting the items by key gives the order of sorted(groups) without
+    # hashing and looking up each key again.
+    return [group for _, group in sorted(groups.items(), key=itemgetter(0))]
 
 
 def independent_markets(offers, demands):
     """Split offers and demands into markets no allocation can cross (linked categories)."""
+    family_of = _category_families(demands)
+    markets = defaultdict(lambda: ([], []))
+    for demand in demands:
+        markets[family_of[demand.category]][1].append(demand)
+    for offer in offers:
+        family = family_of.get(offer.category)
+        if family is not None:
+            markets[family][0].append(offer)
+    return [markets[key] for key in sorted(markets) if markets[key][0] and markets[key][1]]
+
+
+def _category_families(demands):
+    """Map every category some demand accepts to its family: the smallest category it is linked to.
+
+    Union-find over the distinct accepted sets only: a national market has a few dozen of them
+    for hundreds of thousands of demands.
+    """
     parent = {}
 
     def root(category):
@@ -155,17 +191,31 @@ def independent_markets(offers, demands):
             category = parent[category]
         return category
 
-    for demand in demands:
-        first, *others = sorted(demand.accepted_categories)
+    for category, substitutes in {(demand.category, demand.substitutes) for demand in demands}:
+        first, *others = sorted(substitutes | {category})
         root(first)
         for other in others:
             a, b = root(first), root(other)
             if a != b:
                 parent[max(a, b)] = min(a, b)
-    markets = defaultdict(lambda: ([], []))
-    for demand in demands:
-        markets[root(demand.category)][1].append(demand)
-    for offer in offers:
-        if offer.category in parent:
-            markets[root(offer.category)][0].append(offer)
-    return [markets[key] for key in sorted(markets) if markets[key][0] and markets[key][1]]
+    return {category: root(category) for category in parent}
+
+
+class _SortedOnce(dict):
+    """Frozen set -> its elements as a sorted tuple, each distinct set sorted once."""
+
+    def __missing__(self, elements):
+        self[elements] = sorted_elements = tuple(sorted(elements))
+        return sorted_elements
+
+
+class _AcceptedCategories(dict):
+    """(asked category, substitutes) -> the demand's accepted categories as a sorted tuple.
+
+    Computed once per distinct pair: `Demand.accepted_categories` builds a new set on every call.
+    """
+
+    def __missing__(self, pair):
+        category, substitutes = pair
+        self[pair] = accepted = tuple(sorted(substitutes | {category}))
+        return accepted

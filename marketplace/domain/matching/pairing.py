@@ -8,6 +8,7 @@ ceiling column it accepts: an exchange argument shows this never strands an entr
 """
 from bisect import bisect_right, insort
 from collections import defaultdict, deque
+from operator import itemgetter
 
 
 def pair_groups(network, flows):
@@ -48,29 +49,43 @@ def _pair_cell(entries, exits, pairs):
 
 def split_to_members(pairs, offer_groups, demand_groups):
     """Return (offer, demand, units) triples, filling each group's members in id order."""
-    by_demand_group = defaultdict(list)
     by_offer_group = defaultdict(list)
     for (i, j), units in sorted(pairs.items()):
         by_offer_group[i].append((j, units))
-    for i, wanted in by_offer_group.items():
-        for offer, j, units in _fill(offer_groups[i].members, wanted):
-            by_demand_group[j].append((offer, units))
-    triples = []
-    for j in sorted(by_demand_group):
-        for demand, offer, units in _fill(demand_groups[j].members, by_demand_group[j]):
-            triples.append((offer, demand, units))
-    return triples
+    by_demand_group = defaultdict(list)
+    for offer, j, units in _split_over_members(offer_groups, by_offer_group.items()):
+        by_demand_group[j].append((offer, units))
+    in_group_order = sorted(by_demand_group.items(), key=itemgetter(0))
+    return [(offer, demand, units)
+            for demand, offer, units in _split_over_members(demand_groups, in_group_order)]
 
 
-def _fill(members, wanted):
-    """Take (key, units) amounts from members in order; yield (member, key, units) pieces."""
-    cursor, left = 0, members[0].units if members else 0
+def _split_over_members(groups, wanted_by_group):
+    """Take each group's (key, units) amounts from its members in id order.
+
+    wanted_by_group: (group index, [(key, units), ...]) pairs. Returns (member, key, units) pieces.
+    """
+    pieces = []
+    for g, wanted in wanted_by_group:
+        members = groups[g].members
+        if len(members) == 1:  # most groups have one member: it takes every amount whole
+            member = members[0]
+            for key, units in wanted:
+                pieces.append((member, key, units))
+        else:
+            _fill(members, wanted, pieces)
+    return pieces
+
+
+def _fill(members, wanted, pieces):
+    """Take (key, units) amounts from members in order; append (member, key, units) pieces."""
+    cursor, left = 0, members[0].units
     for key, units in wanted:
         while units:
             while not left:
                 cursor += 1
                 left = members[cursor].units
             taken = min(left, units)
-            yield members[cursor], key, taken
+            pieces.append((members[cursor], key, taken))
             units -= taken
             left -= taken
