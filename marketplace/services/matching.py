@@ -5,7 +5,6 @@ remaining quantity with conditional UPDATEs, so a producer lowering stock or a s
 never make us allocate more than an offer holds or a demand asks; the CHECK constraints are the
 last guard. A run killed midway commits nothing; the next one does the work.
 """
-import gc
 import json
 import logging
 import time
@@ -19,7 +18,7 @@ from ..domain.geography import regions
 from ..domain.masks import is_authorised_on
 from ..domain.matching import Demand as DemandValue
 from ..domain.matching import Offer as OfferValue
-from ..domain.matching import match
+from ..domain.matching import collector_paused, match
 from ..domain.offers import LISTABLE
 from ..extensions import db
 from ..models import Demand, MatchingRun, Offer, OfferRegion, Proposal
@@ -121,13 +120,12 @@ def _fail(run, error):
 
 
 def _run_once(run, today, user):
-    with _collector_paused():
+    with collector_paused():
         offers, offer_rows = load_offers(today)
         demands, demand_rows = load_demands(today)
-    started = time.perf_counter()
-    result = match(offers, demands)
-    solver_seconds = time.perf_counter() - started
-    with _collector_paused():
+        started = time.perf_counter()
+        result = match(offers, demands)
+        solver_seconds = time.perf_counter() - started
         proposals = write_proposals(run, result.allocations, offer_rows, demand_rows)
     summary = result.summary
     run = db.session.get(MatchingRun, run.id)
@@ -159,21 +157,6 @@ def _rows(statement):
         return cursor.fetchall()
 
 
-@contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector for the block.
-
-    Reading a national market or writing its proposals creates hundreds of thousands of objects and
-    no reference cycles; each allocation burst would otherwise trigger full collections that walk
-    every object alive (the solver's included). Reference counting still frees memory meanwhile.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load_offers(today):
