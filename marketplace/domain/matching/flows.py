@@ -75,23 +75,33 @@ def _apply(flow, arc, direction, amounts):
     np.add.at(flow, arc[moved], direction[moved] * amounts[moved])
 
 
-def _distances(num_nodes, tails, heads, costs, source):
-    """Return shortest distances from source (-1 where unreachable) for non-negative integer costs."""
-    # Dijkstra on cost * K + 1: ties broken by fewest arcs, zero costs kept as arcs, parallel arcs
-    # reduced to their cheapest; every distance stays below 2**53, so floats are exact.
+def _distances(num_nodes, tails, heads, costs, source, parallel):
+    """Return shortest distances from source (-1 where unreachable) for non-negative integer costs.
+
+    `parallel` says whether two arcs may join the same pair of nodes (in the same direction).
+    """
+    # Dijkstra on cost * K + 1: ties broken by fewest arcs, zero costs kept as arcs; every distance
+    # stays below 2**53, so floats are exact. scipy adds up parallel arcs: keep the cheapest only.
     scale = num_nodes + 1
     weights = costs.astype(np.float64) * scale + 1.0
-    keys = tails * num_nodes + heads
-    order = np.lexsort((weights, keys))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = keys[order][1:] != keys[order][:-1]
-    keep = order[first]
-    graph = csr_matrix((weights[keep], (tails[keep], heads[keep])), shape=(num_nodes, num_nodes))
+    if parallel:
+        keys = tails * num_nodes + heads
+        order = np.lexsort((weights, keys))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = keys[order][1:] != keys[order][:-1]
+        tails, heads, weights = tails[order[first]], heads[order[first]], weights[order[first]]
+    graph = csr_matrix((weights, (tails, heads)), shape=(num_nodes, num_nodes))
     found = dijkstra(graph, directed=True, indices=source)
     distances = np.full(num_nodes, -1, dtype=np.int64)
     reached = np.isfinite(found)
     distances[reached] = (found[reached] // scale).astype(np.int64)
     return distances
+
+
+def _may_join_twice(num_nodes, tails, heads):
+    """Tell whether two residual arcs may join the same pair of nodes (parallel or opposite arcs)."""
+    keys = np.concatenate([tails * num_nodes + heads, heads * num_nodes + tails])
+    return len(np.unique(keys)) < len(keys)
 
 
 def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, value):
@@ -105,11 +115,12 @@ def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, val
     costs = far.astype(np.int64)
     flow = np.zeros(len(tails), dtype=np.int64)
     potentials = np.zeros(num_nodes, dtype=np.int64)
+    parallel = _may_join_twice(num_nodes, tails, heads)
     sent = 0
     while sent < value:
         r_tails, r_heads, r_caps, r_arcs, r_dirs = residual_arcs(tails, heads, capacities, flow, all_arcs)
         reduced = costs[r_arcs] * r_dirs + potentials[r_tails] - potentials[r_heads]
-        distances = _distances(num_nodes, r_tails, r_heads, reduced, source)
+        distances = _distances(num_nodes, r_tails, r_heads, reduced, source, parallel)
         if distances[sink] < 0:
             raise FlowError(f"only {sent} of {value} units can reach the sink")
         step = np.where(distances < 0, distances[sink], np.minimum(distances, distances[sink]))
