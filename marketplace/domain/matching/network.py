@@ -163,10 +163,11 @@ def _build_cell(cell, arcs, next_node, offers, entering, far, demands, leaving, 
     not_last = np.ones(total, dtype=bool)
     not_last[(row_end[width > 0] - next_node)] = False
     arcs.add_many(nodes[not_last], nodes[not_last] + 1, unbounded)
-    for t in range(rows - 1):
-        below = np.arange(lo[t], hi[t + 1] + 1)  # columns kept in both rows
-        if len(below):
-            arcs.add_many(row_start[t] + below - lo[t], row_start[t + 1] + below - lo[t + 1], unbounded)
+    # Up arcs: row t to row t + 1 on the columns lo[t]..hi[t + 1] both rows keep.
+    shared = np.maximum(hi[1:] - lo[:-1] + 1, 0)
+    row = np.repeat(np.arange(rows - 1), shared)
+    column = lo[row] + np.arange(int(shared.sum())) - np.repeat(np.cumsum(shared) - shared, shared)
+    arcs.add_many(row_start[row] + column - lo[row], row_start[row + 1] + column - lo[row + 1], unbounded)
 
     def on_grid(ok, t, p):
         t, p = np.where(ok, t, 0), np.where(ok, p, 0)
