@@ -100,8 +100,8 @@ def _distances(num_nodes, tails, heads, costs, source, parallel):
 
 def _may_join_twice(num_nodes, tails, heads):
     """Tell whether two residual arcs may join the same pair of nodes (parallel or opposite arcs)."""
-    keys = np.concatenate([tails * num_nodes + heads, heads * num_nodes + tails])
-    return len(np.unique(keys)) < len(keys)
+    keys = np.sort(np.concatenate([tails * num_nodes + heads, heads * num_nodes + tails]))
+    return bool((keys[1:] == keys[:-1]).any())
 
 
 def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, value):
