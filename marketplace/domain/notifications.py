@@ -16,7 +16,7 @@ class Topic(StrEnum):
 TOPIC_LABELS = {
     Topic.MODERATION: N_("Decisions on my certifications and offers"),
     Topic.PROPOSALS: N_("News of my proposals (accepted, declined, expired)"),
-    Topic.POOLS: N_("News of the pooled purchases I joined"),
+    Topic.POOLS: N_("News of the pooled purchases I run or joined"),
 }
 
 
@@ -66,6 +66,17 @@ EVENTS = {
             "pool_submitted", N_("The pooled purchase of %(category)s masks you joined is submitted"), Topic.POOLS
         ),
         Event("pool_matched", N_("Your share of the pooled purchase of %(category)s masks"), Topic.POOLS),
+        Event(
+            "pool_cancelled", N_("The pooled purchase of %(category)s masks you joined is cancelled"), Topic.POOLS
+        ),
+        Event(
+            "pool_member_left", N_("%(organisation)s left your pooled purchase of %(category)s masks"), Topic.POOLS
+        ),
+        Event(
+            "pool_quantity_changed",
+            N_("%(organisation)s changed its quantity in your pooled purchase of %(category)s masks"),
+            Topic.POOLS,
+        ),
         Event("digest", N_("Your daily digest from the mask marketplace")),
     )
 }

@@ -38,6 +38,7 @@ class Pool(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")
+    created_by = relationship("User")
     demand = relationship("Demand", back_populates="pool")
     memberships = relationship(
         "PoolMembership", back_populates="pool", order_by="PoolMembership.id", cascade="all, delete-orphan"

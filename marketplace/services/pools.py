@@ -79,6 +79,8 @@ def join_pool(user, pool, quantity, declares_sector=False):
         membership.quantity, membership.updated_at = quantity, utcnow()
     db.session.flush()
     record_decision(user, "pool.joined", pool, before=before, after={"organisation": organisation.id, "quantity": quantity})
+    if before and before["quantity"] != quantity:
+        _tell_runner(pool, "pool_quantity_changed", membership.organisation, before=before["quantity"], after=quantity)
     db.session.commit()
     return membership
 
@@ -90,7 +92,15 @@ def leave_pool(user, pool):
         raise DomainError(N_("You can only leave an open pool you joined."), ErrorCode.CONFLICT)
     pool.memberships.remove(membership)
     record_decision(user, "pool.left", pool, before={"organisation": user.organisation_id, "quantity": membership.quantity})
+    _tell_runner(pool, "pool_member_left", membership.organisation, before=membership.quantity)
     db.session.commit()
+
+
+def _tell_runner(pool, event, organisation, **quantities):
+    """Mail the pool's opener that a member changed what it asks (in the caller's transaction)."""
+    notify(pool.created_by, event, pool=pool, organisation=organisation, lot=current_app.config["MIN_ORDER_VOLUME"],
+           link=external_url("buyers.pool", pool_id=pool.id),
+           subject_params={"organisation": organisation.name, "category": pool.category_label}, **quantities)
 
 
 def submit_pool(user, pool):
@@ -126,11 +136,20 @@ def submit_pool(user, pool):
 
 
 def cancel_pool(user, pool):
-    """Cancel an open pool."""
+    """Cancel an open pool, and tell each member that its quantity is no longer covered."""
     if not pool.is_open:
         raise DomainError(N_("This pool is closed."), ErrorCode.CONFLICT)
     pool.status, pool.closed_at = PoolStatus.CANCELLED, utcnow()
     record_decision(user, "pool.cancelled", pool, after={"status": pool.status})
+    links = {
+        "link": external_url("buyers.pool", pool_id=pool.id),
+        "pools_link": external_url("buyers.my_pools", **({"sector": pool.sector} if pool.sector else {})),
+        "demand_link": external_url("buyers.new_demand"),
+    }
+    for membership in pool.memberships:
+        # Written in this transaction: the mails leave only if the cancellation commits.
+        notify(membership.user, "pool_cancelled", pool=pool, membership=membership, cancelled_by=user,
+               lot=current_app.config["MIN_ORDER_VOLUME"], subject_params={"category": pool.category_label}, **links)
     db.session.commit()
 
 

@@ -71,6 +71,16 @@ def test_every_event_reaches_the_right_people_and_no_one_else(pg_app, smtp_serve
         pool = PoolFactory()
         members = [PoolMembershipFactory(pool=pool, quantity=25_000) for _ in range(2)]
         pools.submit_pool(UserFactory(organisation=pool.organisation), pool)
+        cancelled = PoolFactory()
+        dropped = [PoolMembershipFactory(pool=cancelled, quantity=5_000) for _ in range(2)]
+        leaving = PoolMembershipFactory(pool=cancelled, quantity=1_000)
+        pools.join_pool(dropped[0].user, cancelled, 6_000, declares_sector=True)
+        pools.leave_pool(leaving.user, cancelled)
+        pools.cancel_pool(UserFactory(organisation=cancelled.organisation), cancelled)
+    expected[cancelled.created_by.email] += [f"{dropped[0].organisation.name} a modifié sa quantité",
+                                             f"{leaving.organisation.name} a quitté"]
+    for membership in dropped:
+        expected[membership.user.email] += ["L'achat groupé de masques UNS1 (grand public catégorie 1) auquel vous participez est annulé"]
     expected["prod@armor.fr"] += ["Réinitialisez votre mot de passe"]
     expected["newcomer@armor.fr"] += ["Vous êtes invité à rejoindre Organisation"]
     for member in ("prod@armor.fr", "colleague@armor.fr"):

@@ -1,10 +1,14 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from marketplace.domain.errors import DomainError
+from marketplace.domain.notifications import Delivery, Topic
 from marketplace.domain.organisations import OrganisationKind
-from marketplace.services import demands, pools
+from marketplace.extensions import db
+from marketplace.models import Notification, Pool
+from marketplace.services import demands, notifications, pools
 from tests.factories import (
     OrganisationFactory, PoolFactory, PoolMembershipFactory, SectorReferentFactory, UserFactory,
 )
@@ -140,3 +144,130 @@ def test_a_member_leaves_an_open_pool(app):
     pools.join_pool(member, pool, 100, declares_sector=True)
     pools.leave_pool(member, pool)
     assert pool.memberships == []
+
+
+# --- mail to the other party ------------------------------------------------------------------
+
+CANCELLED_AT = datetime(2020, 4, 20, 14, 30, tzinfo=UTC)  # 16:30 in Paris (summer time)
+
+
+@pytest.fixture
+def cancelled_at(monkeypatch):
+    monkeypatch.setattr(pools, "utcnow", lambda: CANCELLED_AT)
+
+
+def pool_mails(event):
+    return db.session.scalars(select(Notification).where(Notification.event == event)).all()
+
+
+def test_cancelling_a_pool_mails_each_member_once_in_french(app, outbox, cancelled_at):
+    pool = PoolFactory()
+    members = [PoolMembershipFactory(pool=pool, quantity=q) for q in (20_000, 12_500, 7)]
+    referent = UserFactory(organisation=pool.organisation, full_name="Julie Chêne")
+
+    pools.cancel_pool(referent, pool)
+
+    assert sorted(n.to_address for n in pool_mails("pool_cancelled")) == sorted(m.user.email for m in members)
+    [mail] = outbox.to(members[0].user.email)
+    assert mail["Subject"] == "L'achat groupé de masques UNS1 (grand public catégorie 1) auquel vous participez est annulé"
+    text = outbox.text(mail)
+    assert f"Julie Chêne ({pool.organisation.name}) a annulé l'achat groupé de masques UNS1" in text
+    assert "de la filière Bois le 20 avr. 2020, 16:30:00." in text
+    assert "Votre organisation avait demandé 20\u202f000 unités dans cet achat groupé. Ce besoin n'est plus couvert" in text
+    assert "rejoindre un autre achat groupé ouvert : http://127.0.0.1:5000/buyers/pools?sector=Bois" in text
+    assert "publier votre propre demande : http://127.0.0.1:5000/buyers/demands/new" in text
+    assert "7 unités" in outbox.text(outbox.to(members[2].user.email)[0])
+
+
+def test_a_member_who_chose_english_gets_the_cancellation_in_english(app, outbox, cancelled_at):
+    pool = PoolFactory()
+    english = PoolMembershipFactory(pool=pool, quantity=20_000, user__locale="en")
+    pools.cancel_pool(UserFactory(organisation=pool.organisation, full_name="Julie Chêne"), pool)
+
+    [mail] = outbox.to(english.user.email)
+    assert mail["Subject"] == "The pooled purchase of UNS1 (general public, category 1) masks you joined is cancelled"
+    text = outbox.text(mail)
+    assert "cancelled the pooled purchase of UNS1 (general public, category 1) masks of the sector Bois on Apr 20, 2020" in text
+    assert "Your organisation had asked for 20,000 units through this pool. That need is no longer covered" in text
+
+
+def test_cancelling_a_pool_mails_nobody_but_its_members(app, outbox):
+    pool, other_pool = PoolFactory(), PoolFactory()
+    member = PoolMembershipFactory(pool=pool)
+    outsider = PoolMembershipFactory(pool=other_pool)
+    referent = UserFactory(organisation=pool.organisation)
+    bystander = sme()
+
+    pools.cancel_pool(referent, pool)
+
+    assert [m["To"] for m in outbox.messages()] == [member.user.email]
+    for user in (outsider.user, referent, bystander):
+        assert outbox.to(user.email) == []
+    assert other_pool.status == "open"
+
+
+def test_a_pool_without_members_is_cancelled_without_mail(app, outbox):
+    pool = PoolFactory()
+    pools.cancel_pool(UserFactory(organisation=pool.organisation), pool)
+    assert pool.status == "cancelled" and pool_mails("pool_cancelled") == [] and outbox.messages() == []
+
+
+def test_a_cancellation_that_fails_midway_leaves_no_mail_and_the_pool_open(app, outbox, monkeypatch):
+    pool = PoolFactory()
+    PoolMembershipFactory.create_batch(3, pool=pool)
+    referent = UserFactory(organisation=pool.organisation)
+    db.session.commit()
+    real_notify, calls = pools.notify, []
+
+    def notify_then_fail(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("renderer down")
+        return real_notify(*args, **kwargs)
+
+    monkeypatch.setattr(pools, "notify", notify_then_fail)
+    with pytest.raises(RuntimeError):
+        pools.cancel_pool(referent, pool)
+    db.session.rollback()
+
+    assert pool_mails("pool_cancelled") == [] and outbox.messages() == []
+    assert db.session.get(Pool, pool.id).status == "open"
+
+
+def test_a_member_who_turned_pool_news_off_gets_no_cancellation_mail(app, outbox):
+    pool = PoolFactory()
+    muted, told = PoolMembershipFactory(pool=pool), PoolMembershipFactory(pool=pool)
+    notifications.save_preferences(muted.user, {Topic.POOLS: Delivery.OFF})
+    pools.cancel_pool(UserFactory(organisation=pool.organisation), pool)
+    assert [n.to_address for n in pool_mails("pool_cancelled")] == [told.user.email]
+
+
+def test_a_member_leaving_is_mailed_to_the_pools_opener(app, outbox):
+    pool = PoolFactory()
+    PoolMembershipFactory(pool=pool, quantity=30_000)
+    leaving = sme(name="Scierie du Val")
+    pools.join_pool(leaving, pool, 12_000, declares_sector=True)
+
+    pools.leave_pool(leaving, pool)
+
+    [mail] = outbox.messages()
+    assert mail["To"] == pool.created_by.email
+    assert mail["Subject"] == "Scierie du Val a quitté votre achat groupé de masques UNS1 (grand public catégorie 1)"
+    text = outbox.text(mail)
+    assert "sa demande portait sur 12\u202f000 unités." in text
+    assert "L'achat groupé réunit désormais 30\u202f000 unités ; il en faut au moins 50\u202f000 pour le soumettre." in text
+
+
+def test_a_member_changing_its_quantity_is_mailed_to_the_opener_but_joining_or_saving_the_same_is_not(app, outbox):
+    pool, member = PoolFactory(), sme(name="Scierie du Val")
+    pools.join_pool(member, pool, 12_000, declares_sector=True)
+    pools.join_pool(member, pool, 12_000, declares_sector=True)
+    assert outbox.messages() == []
+
+    pools.join_pool(member, pool, 4_000, declares_sector=True)
+
+    [mail] = outbox.to(pool.created_by.email)
+    assert mail["Subject"] == ("Scierie du Val a modifié sa quantité dans votre achat groupé de masques "
+                               "UNS1 (grand public catégorie 1)")
+    assert "de 12\u202f000 à 4\u202f000 unités." in outbox.text(mail)
+    assert len(outbox.messages()) == 1

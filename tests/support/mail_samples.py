@@ -4,7 +4,8 @@ from types import SimpleNamespace as Obj
 
 ORG = Obj(name="Filtres d'Armor")
 MEMBER = Obj(full_name="Anne Le Goff")
-POOL = Obj(id=3, category_label="FFP2", organisation=ORG, total_quantity=60000)
+POOL = Obj(id=3, category_label="FFP2", organisation=ORG, total_quantity=60000, sector="Bois", created_by=MEMBER,
+           closed_at=datetime(2020, 4, 20, 14, 30, tzinfo=UTC))
 MEMBERSHIP = Obj(user=MEMBER, quantity=20000)
 PARTY = {"name": "Filtres d'Armor", "contact_name": "Anne Le Goff", "email": "anne@armor.fr", "phone": "02 99 00 00 00"}
 BUYER = {"name": "CHU de Rennes", "contact_name": "Paul Martin", "email": "paul@chu-rennes.fr", "phone": None}
@@ -49,6 +50,19 @@ def context_for(event, user):
             {"category": "FFP2"},
             {"pool": POOL, "membership": MEMBERSHIP, "link": LINK,
              "share": Obj(quantity=20000, units=15000, amount_cents=1_260_000)},
+        ),
+        "pool_cancelled": (
+            {"category": "FFP2"},
+            {"pool": POOL, "membership": MEMBERSHIP, "cancelled_by": MEMBER, "lot": 50000, "link": LINK,
+             "pools_link": LINK, "demand_link": LINK},
+        ),
+        "pool_member_left": (
+            {"organisation": ORG.name, "category": "FFP2"},
+            {"pool": POOL, "organisation": ORG, "before": 20000, "lot": 50000, "link": LINK},
+        ),
+        "pool_quantity_changed": (
+            {"organisation": ORG.name, "category": "FFP2"},
+            {"pool": POOL, "organisation": ORG, "before": 20000, "after": 5000, "lot": 50000, "link": LINK},
         ),
         "digest": ({}, {"items": [Obj(subject="Décision", body_text="Votre offre est approuvée.")]}),
     }[event]

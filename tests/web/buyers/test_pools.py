@@ -116,3 +116,22 @@ def test_my_pools_lists_the_pools_run_and_joined(client, login):
     login(user)
     page = client.get("/buyers/pools").get_data(as_text=True)
     assert "FFP1" in page and "FFP3" not in page
+
+
+def test_the_referents_cancel_button_mails_every_member(client, login, outbox):
+    pool = PoolFactory()
+    members = [PoolMembershipFactory(pool=pool, quantity=q, organisation=OrganisationFactory(name=name))
+               for q, name in ((30_000, "Menuiserie A"), (4_000, "Scierie B"))]
+    referent = UserFactory(organisation=pool.organisation)
+    db.session.commit()
+    login(referent)
+    page = client.get(f"/buyers/pools/{pool.id}").get_data(as_text=True)
+    assert f'action="/buyers/pools/{pool.id}/cancel"' in page
+
+    page = client.post(f"/buyers/pools/{pool.id}/cancel", follow_redirects=True).get_data(as_text=True)
+
+    assert "L&#39;achat groupé est annulé." in page
+    assert db.session.get(Pool, pool.id).status == "cancelled"
+    assert sorted(m["To"] for m in outbox.messages()) == sorted(m.user.email for m in members)
+    [mail] = outbox.to(members[1].user.email)
+    assert "Votre organisation avait demandé 4\u202f000 unités dans cet achat groupé." in outbox.text(mail)
