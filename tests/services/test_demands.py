@@ -133,10 +133,11 @@ def test_matching_more_than_what_remains_is_refused(app):
 
 
 def test_a_demand_past_its_date_expires_and_a_closed_one_stays_closed(app):
-    overdue = DemandFactory(needed_by=date.today() - timedelta(days=1))
-    partial = DemandFactory(needed_by=date.today() - timedelta(days=1), status="partially_matched", matched_quantity=5)
-    cancelled = DemandFactory(needed_by=date.today() - timedelta(days=1), status="cancelled")
-    current = DemandFactory(needed_by=date.today())
+    today = demands.local_today()  # Paris: from 0:00 to 1:00 there, the UTC date is still yesterday
+    overdue = DemandFactory(needed_by=today - timedelta(days=1))
+    partial = DemandFactory(needed_by=today - timedelta(days=1), status="partially_matched", matched_quantity=5)
+    cancelled = DemandFactory(needed_by=today - timedelta(days=1), status="cancelled")
+    current = DemandFactory(needed_by=today)
     assert demands.expire_overdue_demands() == 2
     assert [d.status for d in (overdue, partial, cancelled, current)] == ["expired", "expired", "cancelled", "open"]
     assert demands.expire_overdue_demands() == 0
