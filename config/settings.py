@@ -61,6 +61,8 @@ class Base:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     # A certification's PDF test report; larger requests are cut off at MAX_CONTENT_LENGTH (413).
     CERTIFICATION_REPORT_MAX_BYTES = 8 * 1024 * 1024
+    # A report received with a form that had errors is kept this long for the corrected submission.
+    PENDING_REPORT_MAX_AGE = timedelta(hours=2)
     FORCE_HTTPS = False
     DEMO_PASSWORD = "masques2020"
     # Orders "of the order of 50,000 units" (DOMAIN.md §1): the smallest demand, and the lot a pool must reach.

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from .domain.errors import DomainError, each_error
 from .domain.masks import Category
 from .i18n import category_name
 
@@ -27,13 +28,37 @@ def domain_message(error):
 
 
 def apply_domain_error(form, error):
-    """Show a refused action's message on the field it concerns, or on the whole form."""
-    message = domain_message(error)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, message]
-    else:
-        form.form_errors.append(message)
+    """Show each message of a refused action on the field it concerns, or on the whole form."""
+    for one in each_error(error):
+        message = domain_message(one)
+        field = getattr(form, one.field, None) if one.field else None
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def valid_data(form, data):
+    """Return data without the entries of the form's fields in error (and their *_cents twins)."""
+    wrong = {name for name, field in form._fields.items() if field.errors}
+    return {key: value for key, value in data.items() if key not in wrong and key.removesuffix("_cents") not in wrong}
+
+
+def validate_all(form, check):
+    """Validate a submitted form; when a field is wrong, still show what check(form) refuses among the rest.
+
+    check receives the form once its fields are validated and raises a DomainError; the user then sees
+    every error of the submission at once. Return whether the fields alone are valid.
+    """
+    if not form.is_submitted():
+        return False
+    if form.validate():
+        return True
+    try:
+        check(form)
+    except DomainError as error:
+        apply_domain_error(form, error)
+    return False
 
 
 # A PostgreSQL integer: no id, page or quantity of the marketplace is larger.

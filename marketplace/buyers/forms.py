@@ -15,6 +15,7 @@ from ..domain.offers import MAX_PRICE_CENTS
 from ..domain.substitutes import SUBSTITUTES
 from ..fields import PriceField, WholeNumberField, to_cents, whole_cents
 from ..i18n import category_name
+from ..web import valid_data
 
 WHOLE_NUMBER = _l("Enter a whole number.")
 
@@ -54,7 +55,9 @@ class PlaceAndPriceFields:
             "category": self.category.data,
             "region_code": self.region_code.data,
             "departement_code": self.departement_code.data,
-            "max_unit_price_cents": to_cents(self.max_unit_price.data),
+            # A price in error may be NaN or infinite: no cents for it.
+            "max_unit_price_cents": None if self.max_unit_price.errors or self.max_unit_price.data is None
+            else to_cents(self.max_unit_price.data),
             "needed_by": self.needed_by.data,
         }
 
@@ -88,10 +91,14 @@ class DemandForm(PlaceAndPriceFields, FlaskForm):
             "accepted_substitutes": self.accepted_substitutes.data or [],
             "quantity": self.quantity.data,
             "public_facing": self.public_facing.data,
-            "contact_name": self.contact_name.data.strip(),
-            "contact_email": self.contact_email.data.strip().lower(),
+            "contact_name": (self.contact_name.data or "").strip(),
+            "contact_email": (self.contact_email.data or "").strip().lower(),
             "contact_phone": (self.contact_phone.data or "").strip() or None,
         }
+
+    def checkable_data(self):
+        """Return the demand without the fields typed wrong, for the rules that can still be checked."""
+        return valid_data(self, self.demand_data())
 
 
 class PoolForm(PlaceAndPriceFields, FlaskForm):

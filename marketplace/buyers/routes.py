@@ -12,7 +12,7 @@ from ..domain.priority import priority_label
 from ..policy import buyer_required, ensure_can_see_pool, ensure_member_of
 from ..models import Proposal
 from ..services import demands, pools, proposals
-from ..web import apply_domain_error, bounded_int, domain_message
+from ..web import apply_domain_error, bounded_int, domain_message, validate_all
 from . import bp
 from .forms import ConfirmForm, DemandForm, JoinPoolForm, PoolForm
 
@@ -61,7 +61,7 @@ def new_demand():
         form.region_code.data = current_user.organisation.region_code
         form.departement_code.data = current_user.organisation.departement_code
         form.contact_name.data, form.contact_email.data = current_user.full_name, current_user.email
-    if form.validate_on_submit():
+    if validate_all(form, lambda f: demands.check_demand(current_user.organisation, f.checkable_data())):
         try:
             demand = demands.post_demand(current_user, form.demand_data())
         except DomainError as error:
@@ -92,7 +92,7 @@ def edit_demand(demand_id):
     form = DemandForm(obj=demand)
     if request.method == "GET":
         form.max_unit_price.data = Decimal(demand.max_unit_price_cents) / 100
-    if form.validate_on_submit():
+    if validate_all(form, lambda f: demands.check_demand(demand.organisation, f.checkable_data(), demand.id)):
         try:
             demands.update_demand(current_user, demand, form.demand_data())
         except DomainError as error:

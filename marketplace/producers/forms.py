@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, FloatField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField
 from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -13,6 +13,7 @@ from ..domain.geography import regions
 from ..domain.offers import parse_price_cents
 from ..fields import WholeNumberField
 from ..services.offers import DeliveryScope
+from ..web import valid_data
 
 TESTING_BODY_LABELS = {
     TestingBody.DGA: _l("DGA (defence procurement agency)"),
@@ -62,12 +63,18 @@ class CertificationForm(FlaskForm):
     breathability_hours = WholeNumberField(
         _l("Breathability: hours of wear"), validators=[Optional(), NumberRange(min=0, max=48)]
     )
-    report = FileField(_l("Test report (PDF)"), validators=[FileRequired(message=_l("Attach the test report."))])
+    # Checked by the service: a report kept from an earlier submission (report_token) may stand in for it.
+    report = FileField(_l("Test report (PDF)"))
+    report_token = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.category.choices = category_choices(_l("Choose a category"))
         self.testing_body.choices = choices(TESTING_BODY_LABELS.items(), _l("Choose a testing body"))
+
+    def checkable_data(self):
+        """Return the declaration without the fields typed wrong, for the rules that can still be checked."""
+        return valid_data(self, self.data)
 
 
 class OfferForm(FlaskForm):

@@ -12,7 +12,7 @@ from ..models import Certification, Offer
 from ..policy import ensure_document_access, ensure_member_of, producer_required
 from ..services import certifications, offer_import, offers
 from ..services.administration import audit_trail
-from ..web import apply_domain_error, bounded_int, domain_message
+from ..web import apply_domain_error, bounded_int, domain_message, validate_all
 from . import bp
 from .forms import ActionForm, CertificationForm, ImportForm, OfferForm
 
@@ -39,16 +39,31 @@ def dashboard():
 @producer_required
 def new_certification():
     """Declare a certification with its PDF test report."""
-    form = CertificationForm()
-    if form.validate_on_submit():
-        try:
-            certification = certifications.declare_certification(current_user, form.data, form.report.data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            flash(_("Your certification is recorded; the regional administrator will verify it."), "success")
-            return redirect(url_for("producers.certification", certification_id=certification.id))
-    return render_template("producers/certification_form.html", form=form)
+    form, kept = CertificationForm(), None
+    if form.is_submitted():
+        fields_valid = validate_all(form, lambda f: certifications.check_declaration(f.checkable_data()))
+        report, kept = _receive_report(form)
+        if fields_valid and report:
+            try:
+                certification = certifications.declare_certification(current_user, form.data, report.token)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                flash(_("Your certification is recorded; the regional administrator will verify it."), "success")
+                return redirect(url_for("producers.certification", certification_id=certification.id))
+    return render_template("producers/certification_form.html", form=form, kept_report=kept)
+
+
+def _receive_report(form):
+    """Keep the report sent now, or find the one sent before; return it (None if refused) and the one kept."""
+    try:
+        report = certifications.receive_report(current_user, form.report.data, form.report_token.data)
+    except DomainError as error:
+        apply_domain_error(form, error)
+        report = None
+    kept = report or certifications.kept_report(current_user, form.report_token.data)
+    form.report_token.data = kept.token if kept else ""
+    return report, kept
 
 
 @bp.get("/certifications/<int:certification_id>")
@@ -159,9 +174,9 @@ def import_offers():
         except offer_import.ImportRefused as refused:
             form.form_errors.append(ngettext(
                 "Nothing was imported: %(num)s row has errors.", "Nothing was imported: %(num)s rows have errors.",
-                len(refused.rows),
+                refused.params["count"],
             ))
-            row_errors = [(row.line, domain_message(row)) for row in refused.rows]
+            row_errors = [(row.line, row.column, domain_message(row)) for row in refused.rows]
         except DomainError as error:
             apply_domain_error(form, error)
         else:

@@ -9,13 +9,14 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from ..domain.certifications import CertificationStatus, TestingBody, check_measurements
-from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.masks import CATEGORIES, Category
 from ..extensions import db
 from ..mail import notify
 from ..models import Certification
 from ..models.base import utcnow
 from ..policy import can_administer_region
+from . import report_uploads
 from .audit import record_decision
 from .demands import local_today
 
@@ -55,29 +56,49 @@ def report_file_path(certification):
     return Path(current_app.config["UPLOAD_DIR"]) / certification.report_path
 
 
-def _check_declaration(data):
-    category = Category(data["category"])
-    TestingBody(data["testing_body"])
-    if data["report_date"] > local_today():  # French time, not the server's clock zone
-        raise DomainError(N_("The report date cannot be in the future."), field="report_date")
-    check_measurements(
-        category,
-        reusable=data["reusable"],
-        washes=data.get("washes"),
-        filtration_3um_pct=data.get("filtration_3um_pct"),
-        air_permeability=data.get("air_permeability"),
-        breathability_hours=data.get("breathability_hours"),
-    )
-    return category
+MEASURES = ("reusable", "washes", "filtration_3um_pct", "air_permeability", "breathability_hours")
 
 
-def declare_certification(user, data, report):
-    """Record a producer's certification and its PDF test report, pending verification."""
+def check_declaration(data):
+    """Refuse, all at once, what a declaration breaks; inputs left out of data (typed wrong) are not checked."""
+    refusals = Refusals()
+    if has_inputs(data, "testing_body"):
+        TestingBody(data["testing_body"])
+    if has_inputs(data, "report_date") and data["report_date"] > local_today():  # French time, not the server's
+        refusals.errors.append(DomainError(N_("The report date cannot be in the future."), field="report_date"))
+    if has_inputs(data, "category"):
+        with refusals.check():
+            check_measurements(Category(data["category"]), **{k: data[k] for k in MEASURES if k in data})
+    refusals.raise_any()
+
+
+def receive_report(user, upload, token):
+    """Keep a test report sent now (checked, replacing the one kept before), or return the one kept before."""
+    if upload:
+        content = read_report(upload.stream)
+        report_uploads.discard_if_kept(user, token)
+        return report_uploads.keep_report(user, content, secure_filename(upload.filename or "") or "rapport.pdf")
+    report = report_uploads.pending_report(user, token)
+    if report is None:
+        raise DomainError(N_("Attach the test report."), field="report")
+    return report
+
+
+def kept_report(user, token):
+    """Return the report the user sent with an earlier submission of the form, or None."""
+    return report_uploads.pending_report(user, token)
+
+
+def declare_certification(user, data, report_token):
+    """Record a producer's certification with the test report it kept, pending verification."""
     organisation = user.organisation
     if organisation is None or not organisation.is_seller:
         raise DomainError(N_("Only producers and importers declare certifications."), ErrorCode.FORBIDDEN)
-    category = _check_declaration(data)
-    content = read_report(report.stream)
+    check_declaration(data)
+    category = Category(data["category"])
+    report = report_uploads.pending_report(user, report_token)
+    if report is None:
+        raise DomainError(N_("Attach the test report."), field="report")
     certification = Certification(
         organisation=organisation,
         region_code=organisation.region_code,
@@ -93,15 +114,16 @@ def declare_certification(user, data, report):
         filtration_3um_pct=data.get("filtration_3um_pct"),
         air_permeability=data.get("air_permeability"),
         breathability_hours=data.get("breathability_hours"),
-        report_path=_store_report(content),
-        report_filename=secure_filename(report.filename or "") or "rapport.pdf",
-        report_size=len(content),
+        report_path=_store_report(report_uploads.report_content(report)),
+        report_filename=report.filename,
+        report_size=report.size,
         status=CertificationStatus.PENDING,
     )
     db.session.add(certification)
     db.session.flush()
     record_decision(user, "certification.declared", certification, after=certification.snapshot())
     db.session.commit()
+    report_uploads.discard(report.token)
     return certification
 
 

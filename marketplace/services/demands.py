@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..domain.errors import DomainError, ErrorCode, N_
-from ..domain.geography import is_in_region
+from ..domain import demands as demand_rules
+from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.priority import priority_rank
 from ..domain.quotas import Channel, check_quota, policy_for
 from ..domain.substitutes import check_substitutes
@@ -47,24 +47,19 @@ def ensure_quota(channel, organisation, asking, already_asked_since):
 
 
 def check_place_and_date(data):
-    """Refuse a département outside the region, a price of nothing, or a date already past."""
-    if not is_in_region(data["departement_code"], data["region_code"]):
-        raise DomainError(N_("This département is not in the chosen region."), field="departement_code")
-    if data["max_unit_price_cents"] <= 0:
-        raise DomainError(N_("The price ceiling must be more than zero."), field="max_unit_price")
-    if data["needed_by"] < local_today():
-        raise DomainError(N_("The date needed cannot be in the past."), field="needed_by")
+    """Refuse, all at once, a département outside the region, a price of nothing, or a date already past."""
+    refusals = Refusals()
+    demand_rules.check_place_and_date(data, local_today(), refusals)
+    refusals.raise_any()
 
 
-def _check(organisation, data, demand_id=None):
-    minimum = current_app.config["MIN_ORDER_VOLUME"]
-    if data["quantity"] < minimum:
-        raise DomainError(
-            N_("A demand is at least %(minimum)s units. Smaller needs go through a pooled purchase of your sector."),
-            field="quantity", minimum=minimum,
-        )
-    check_place_and_date(data)
-    data["accepted_substitutes"] = [str(c) for c in check_substitutes(data["category"], data["accepted_substitutes"])]
+def check_demand(organisation, data, demand_id=None):
+    """Refuse, all at once, every rule of the trade the demand's inputs break, quota included.
+
+    Inputs left out of data (typed wrong) are not checked; the substitutes come back in order of protection.
+    """
+    refusals = Refusals()
+    demand_rules.check_demand(data, current_app.config["MIN_ORDER_VOLUME"], local_today(), refusals)
 
     def asked_since(start):
         query = select(func.coalesce(func.sum(Demand.quantity), 0)).where(
@@ -76,7 +71,13 @@ def _check(organisation, data, demand_id=None):
             query = query.where(Demand.id != demand_id)
         return db.session.scalar(query)
 
-    ensure_quota(Channel.DEMAND, organisation, data["quantity"], asked_since)
+    if has_inputs(data, "quantity"):
+        with refusals.check():
+            ensure_quota(Channel.DEMAND, organisation, data["quantity"], asked_since)
+    refusals.raise_any()
+    if has_inputs(data, "category", "accepted_substitutes"):
+        accepted = check_substitutes(data["category"], data["accepted_substitutes"])
+        data["accepted_substitutes"] = [str(c) for c in accepted]
 
 
 def _snapshot(demand):
@@ -91,7 +92,7 @@ def post_demand(user, data):
     """Post a demand for the user's organisation; return it."""
     organisation = user.organisation
     data = dict(data)
-    _check(organisation, data)
+    check_demand(organisation, data)
     demand = Demand(organisation=organisation, created_by=user, status=DemandStatus.OPEN,
                     matched_quantity=0, matched_total_cents=0, **{k: data[k] for k in EDITABLE_FIELDS})
     demand.priority_rank = priority_rank(organisation.kind, demand.category, demand.public_facing)
@@ -115,7 +116,7 @@ def update_demand(user, demand, data):
             N_("Only an open demand can be changed; this one already has orders, or is closed."), ErrorCode.CONFLICT
         )
     data = dict(data)
-    _check(demand.organisation, data, demand_id=demand.id)
+    check_demand(demand.organisation, data, demand_id=demand.id)
     before = _jsonable(_snapshot(demand))
     for name in EDITABLE_FIELDS:
         setattr(demand, name, data[name])

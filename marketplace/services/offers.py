@@ -2,7 +2,7 @@
 from flask_babel import format_date
 from sqlalchemy import select
 
-from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.geography import regions
 from ..domain.masks import CATEGORIES, Category, is_authorised_on
 from ..domain.offers import LISTABLE, MODERATED_FIELDS, OfferStatus, status_after_allocation
@@ -36,37 +36,65 @@ def _delivery_regions(organisation, scope, codes):
     return sorted(set(codes))
 
 
-def offer_terms(organisation, data):
-    """Check what a producer typed for an offer and return the offer's fields."""
-    category = Category(data["category"])
+def _certified(organisation, category):
     certification = verified_certification_for(organisation.id, category)
     if certification is None:
         raise DomainError(
             N_("You hold no verified certification for %(category)s masks."),
             field="category", category=category,
         )
-    quantity = data["quantity"]
-    if not 0 < quantity <= MAX_QUANTITY:
-        raise DomainError(N_("The quantity must be a whole number of units above zero."), field="quantity")
-    available_from, expires_on = data["available_from"], data.get("expires_on")
-    if expires_on is not None and expires_on < available_from:
-        raise DomainError(N_("The offer cannot expire before it is available."), field="expires_on")
-    if expires_on is not None and expires_on < local_today():
-        raise DomainError(N_("This expiry date is already past."), field="expires_on")
-    if not is_authorised_on(category, available_from):
-        raise DomainError(
+    return certification
+
+
+def _check_dates(category, available_from, expires_on, refusals):
+    if expires_on is not None and available_from is not None and expires_on < available_from:
+        refusals.errors.append(DomainError(N_("The offer cannot expire before it is available."), field="expires_on"))
+    elif expires_on is not None and expires_on < local_today():
+        refusals.errors.append(DomainError(N_("This expiry date is already past."), field="expires_on"))
+    if category is not None and available_from is not None and not is_authorised_on(category, available_from):
+        refusals.errors.append(DomainError(
             N_("%(category)s masks may only be imported and used until %(date)s."), field="available_from",
             category=category, date=format_date(CATEGORIES[category].valid_until),
+        ))
+
+
+def check_offer(organisation, data):
+    """Refuse every error of an offer at once; return its category, certification and regions delivered to.
+
+    An input left out of data (typed wrong elsewhere) is not checked.
+    """
+    refusals = Refusals()
+    category = Category(data["category"]) if has_inputs(data, "category") else None
+    certification = None
+    if category is not None:
+        with refusals.check():
+            certification = _certified(organisation, category)
+    if has_inputs(data, "quantity") and not 0 < data["quantity"] <= MAX_QUANTITY:
+        refusals.errors.append(
+            DomainError(N_("The quantity must be a whole number of units above zero."), field="quantity")
         )
+    available_from, expires_on = data.get("available_from"), data.get("expires_on")
+    _check_dates(category, available_from, expires_on, refusals)
+    delivery_regions = None
+    with refusals.check():
+        delivery_regions = _delivery_regions(organisation, data.get("delivery_scope"), data.get("regions"))
+    refusals.raise_any()
+    return category, certification, delivery_regions
+
+
+def offer_terms(organisation, data):
+    """Check what a producer typed for an offer and return the offer's fields; refuse every error at once."""
+    category, certification, delivery_regions = check_offer(organisation, data)
+    available_from = data["available_from"]
     return {
         "certification": certification,
         "category": category,
-        "quantity": quantity,
+        "quantity": data["quantity"],
         "unit_price_cents": data["unit_price_cents"],
         "vat_rate_bp": vat_rate_bp(category, certification.exhalation_valve, available_from),
-        "delivery_regions": _delivery_regions(organisation, data.get("delivery_scope"), data.get("regions")),
+        "delivery_regions": delivery_regions,
         "available_from": available_from,
-        "expires_on": expires_on,
+        "expires_on": data.get("expires_on"),
     }
 
 

@@ -44,7 +44,7 @@ def test_one_invalid_row_imports_nothing_and_the_report_names_each_row(client, l
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Rien n&#39;a été importé" in page
-    assert "<td>3</td><td>Vous n&#39;avez aucune certification vérifiée pour les masques FFP3.</td>" in page
+    assert "<td>3</td><td><code>category</code></td><td>Vous n&#39;avez aucune certification vérifiée pour les masques FFP3.</td>" in page
     assert "<td>4</td>" in page and "<td>5</td>" in page and "<td>2</td>" not in page
     assert db.session.scalar(db.select(db.func.count()).select_from(Offer)) == 0
 
@@ -69,4 +69,23 @@ def test_a_file_that_is_not_utf8_text_is_refused(client, login):
 def test_the_report_names_a_foreign_category_in_full(client, login):
     certified_producer(login)
     page = upload(client, HEADER + "KN95;50000;0,90;;2020-05-04;\n").get_data(as_text=True)
-    assert "<td>2</td><td>Vous n&#39;avez aucune certification vérifiée pour les masques KN95 (Chine).</td>" in page
+    assert "<td>2</td><td><code>category</code></td><td>Vous n&#39;avez aucune certification vérifiée pour les masques KN95 (Chine).</td>" in page
+
+
+def test_the_report_lists_every_error_of_every_row_with_its_column(client, login):
+    certified_producer(login)
+    text = HEADER + (
+        "FFP3;abc;0,955;;04/05/2020;\n"  # line 2: four errors
+        "FFP2;50000;0,90;;2020-05-04;\n"  # line 3: right
+        "XXX;10;0,90;99;2020-05-04;2020-05-01\n"  # line 4: three errors
+    )
+    response = upload(client, text)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Rien n&#39;a été importé : 2 lignes comportent des erreurs." in page
+    for line, column in [(2, "category"), (2, "quantity"), (2, "unit_price"), (2, "available_from"),
+                         (4, "category"), (4, "regions"), (4, "expires_on")]:
+        assert f"<tr><td>{line}</td><td><code>{column}</code></td>" in page, (line, column)
+    assert "<td>3</td>" not in page
+    assert "Catégorie de masque inconnue : XXX." in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Offer)) == 0
