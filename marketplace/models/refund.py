@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..domain.refund import Section
@@ -37,6 +37,8 @@ class ExternalOrder(db.Model):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("total_ttc_cents >= 0", name="total_not_negative"),
+        # One claim per outside order: the last guard behind services.refunds' own check.
+        UniqueConstraint("organisation_id", "number"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -52,3 +52,20 @@ def test_only_the_buyer_records_a_payment():
 def test_a_company_cannot_add_to_a_statement():
     with pytest.raises(DomainError):
         refunds.add_external_order(UserFactory(), {"kind": "reusable"})
+
+
+def test_the_database_refuses_the_same_outside_order_twice_for_one_body(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from marketplace.extensions import db
+    from marketplace.models import ExternalOrder
+
+    rennes, nantes = (OrganisationFactory(kind="local_authority", authority_type="commune") for _ in range(2))
+    fields = {"kind": "single_use", "supplier": "Pharmacie", "number": "EXT-1", "order_date": date(2020, 4, 25),
+              "quantity": 1_000, "total_ttc_cents": 84_000}
+    db.session.add_all([ExternalOrder(organisation_id=rennes.id, **fields), ExternalOrder(organisation_id=nantes.id, **fields)])
+    db.session.commit()  # another body may use the same number
+    db.session.add(ExternalOrder(organisation_id=rennes.id, **fields))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
