@@ -1,8 +1,9 @@
-"""The stage-2 flow algorithms against OR-Tools' min-cost flow on random networks.
+"""The solver's flow algorithms against OR-Tools on random networks.
 
-Node 0 is the source, 1 the sink; the source's arcs go to "offer" nodes and carry a price; other
-arcs may be "far". The reference solves one min-cost flow with cost far * B + price, where B
-exceeds any price change along a simple cycle, so it ranks flows by far units, then price.
+Node 0 is the source, 1 the sink; the source's arcs go to "offer" nodes and carry a price; any
+other arc may be "far" (hub to hub too, so parallel arcs may differ in cost). The reference solves
+one min-cost flow with cost far * B + price, where B exceeds any price change along a simple cycle,
+so it ranks flows by far units, then price.
 """
 import numpy as np
 from hypothesis import given, settings, strategies as st
@@ -27,8 +28,7 @@ def networks(draw):
                           .filter(lambda arc: arc[0] != arc[1]), max_size=6))
     tails, heads = (np.array(ends, dtype=np.int64) for ends in zip(*arcs))
     capacities = np.array(draw(st.lists(st.integers(0, 30), min_size=len(arcs), max_size=len(arcs))), dtype=np.int64)
-    is_entry = (tails >= 2) & (tails < first_hub)
-    far = np.array([draw(st.booleans()) if entry else False for entry in is_entry], dtype=np.int64)
+    far = np.array([draw(st.booleans()) if tail != SOURCE else False for tail in tails], dtype=np.int64)
     prices = np.zeros(len(arcs), dtype=np.int64)
     prices[:offers] = draw(st.lists(st.integers(1, 9), min_size=offers, max_size=offers))  # ties are common
     return num_nodes, tails, heads, capacities, far, prices, offers

@@ -80,8 +80,8 @@ def _distances(num_nodes, tails, heads, costs, source, parallel):
 
     `parallel` says whether two arcs may join the same pair of nodes (in the same direction).
     """
-    # Dijkstra on cost * K + 1: ties broken by fewest arcs, zero costs kept as arcs; every distance
-    # stays below 2**53, so floats are exact. scipy adds up parallel arcs: keep the cheapest only.
+    # Dijkstra on cost * K + 1: ties broken by fewest arcs, zero costs kept as arcs. Floats are exact
+    # while distances stay below 2**53 / K: reduced 0/1 costs over paths of at most K arcs do. scipy adds up parallel arcs: keep the cheapest only.
     scale = num_nodes + 1
     weights = costs.astype(np.float64) * scale + 1.0
     if parallel:
@@ -107,7 +107,8 @@ def _may_join_twice(num_nodes, tails, heads):
 def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, value):
     """Return (flow, potentials): `value` units from source to sink, as few as possible on `far` arcs.
 
-    The potentials prove it (reduced cost far + p[tail] - p[head] is >= 0 on every residual arc):
+    `value` must be the network's max flow (the solver caps the arcs into the sink so that it is):
+    each phase sends all it can. The potentials prove it (reduced cost far + p[tail] - p[head] is >= 0 on every residual arc):
     an arc with positive reduced cost carries no flow and one with negative reduced cost is full
     in every flow with that few far units; the others may change freely.
     """
@@ -123,6 +124,7 @@ def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, val
         distances = _distances(num_nodes, r_tails, r_heads, reduced, source, parallel)
         if distances[sink] < 0:
             raise FlowError(f"only {sent} of {value} units can reach the sink")
+        # Capped at the sink's distance (unreached nodes too), reduced costs stay >= 0 on every residual arc.
         step = np.where(distances < 0, distances[sink], np.minimum(distances, distances[sink]))
         potentials += step
         tight = np.nonzero(reduced + step[r_tails] - step[r_heads] == 0)[0]
@@ -131,6 +133,8 @@ def fewest_far_units(num_nodes, tails, heads, capacities, far, source, sink, val
             raise FlowError("a phase of the primal-dual method moved nothing")
         _apply(flow, r_arcs[tight], r_dirs[tight], amounts)
         sent += moved
+    if sent != value:
+        raise FlowError(f"{sent} units reached the sink, not {value}: value must be the max flow")
     return flow, potentials
 
 
@@ -142,7 +146,8 @@ def favour_low_ranks(num_nodes, tails, heads, capacities, flow, movable, termina
     the offers, the total price is the lowest; on the reversed graph, with ranks = priority on the
     arcs from the sink to the classes, each class is served as much as those before it allow.
     Units move along residual cycles through the terminal, so every other node keeps its balance
-    and the flow's value does not change. `ranks` is indexed by arc.
+    and the flow's value does not change. `ranks` is indexed by arc. Every arc out of the terminal
+    must be in `terminal_arcs`, and no arc may enter it.
     """
     exit_node = num_nodes  # the terminal again, as the end of a cycle: where units given back return
     around = _around(num_nodes, tails, heads, capacities, flow, np.nonzero(movable)[0], terminal)
@@ -174,18 +179,18 @@ def _around(num_nodes, tails, heads, capacities, flow, arcs, terminal):
     return labels == labels[terminal]
 
 
-def _exchange(tails, heads, capacities, flow, arcs, cheap, dear, source, exit_node):
-    """Move as many units as possible from the `dear` terminal arcs to the `cheap` ones; return the min cut's source side."""
+def _exchange(tails, heads, capacities, flow, arcs, cheap, dear, terminal, exit_node):
+    """Move as many units as possible from the `dear` terminal arcs to the `cheap` ones; return the min cut's terminal side."""
     r_tails, r_heads, r_caps, r_arcs, r_dirs = residual_arcs(tails, heads, capacities, flow, arcs)
     cheap = cheap[flow[cheap] < capacities[cheap]]
     dear = dear[flow[dear] > 0]
-    r_tails = np.concatenate([r_tails, np.full(len(cheap), source), heads[dear]])
+    r_tails = np.concatenate([r_tails, np.full(len(cheap), terminal), heads[dear]])
     r_heads = np.concatenate([r_heads, heads[cheap], np.full(len(dear), exit_node)])
     r_caps = np.concatenate([r_caps, capacities[cheap] - flow[cheap], flow[dear]])
     r_arcs = np.concatenate([r_arcs, cheap, dear])
     r_dirs = np.concatenate([r_dirs, np.ones(len(cheap), np.int64), -np.ones(len(dear), np.int64)])
     if not len(r_tails):
-        return np.array([source])
-    amounts, side, _ = _max_flow(r_tails, r_heads, r_caps, source, exit_node)
+        return np.array([terminal])
+    amounts, side, _ = _max_flow(r_tails, r_heads, r_caps, terminal, exit_node)
     _apply(flow, r_arcs, r_dirs, amounts)
     return side

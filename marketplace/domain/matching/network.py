@@ -10,8 +10,8 @@ row and to the next column. So an
 offer reaches a demand exactly when category, region, date and price are compatible, with
 O(offers × regions + demands × categories + grid) arcs. Hubs no entry can reach or no exit can
 be reached from are left out. A demand group that leaves through one cell only (most accept one
-category) leaves straight to its class node: its own node would only lengthen every path, and the
-max flows take a fifth longer on the largest market with it.
+category) leaves straight to its class node, its own node left unused: that node would only
+lengthen every path, and the max flows take a fifth longer on the largest market with it.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,7 +26,7 @@ class Cell:
     category: str
     region: str
     entries: list = field(default_factory=list)  # (arc, offer group, row, column)
-    exits: list = field(default_factory=list)  # (arc, demand group, row, column)
+    exits: list = field(default_factory=list)  # (arc, demand group, row, column); the arc may end at the class node
 
 
 @dataclass
