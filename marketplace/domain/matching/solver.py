@@ -17,8 +17,9 @@ region only through its own entry arc, so own-region units are the flow minus th
 other ("far") entry arcs: `flows.fewest_far_units` minimises those (0/1 costs, primal-dual), and
 its potentials tell which arcs every such flow leaves as they are.
 
-Stage 3 — price. `flows.favour_low_ranks`, with prices as ranks, lowers the price of the stage-2 flow, moving only the
-arcs the potentials leave free, so every flow it passes through keeps levels 1 and 2.
+Stage 3 — price. `flows.favour_low_ranks`, with prices as ranks, lowers the price of the stage-2
+flow, moving only the arcs the potentials leave free, so every flow it passes through keeps levels
+1 and 2.
 
 Level 4 (ties): the network is built from canonically ordered groups and every step is
 deterministic, so the same data gives the same flow whatever order it was read in.
