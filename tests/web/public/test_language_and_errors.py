@@ -14,14 +14,18 @@ def switch_to_english(client, page):
     return client.post("/language/en", data={"next": language_next(page)}, follow_redirects=True)
 
 
+def failed_payment(client, order, referrer=None):
+    """Post a payment with a date the form refuses; return the page it renders."""
+    headers = {"Referer": f"http://localhost{referrer}"} if referrer else {}
+    return client.post(f"/orders/{order.id}/payment", data={"reference": "M-77", "paid_on": "demain"},
+                       headers=headers).get_data(as_text=True)
+
+
 def test_switching_language_after_a_payment_form_error_shows_the_order_in_english(client, login):
     buyer = LocalAuthorityFactory()
     order = OrderFactory(buyer=buyer.organisation)
     login(buyer)
-    error = client.post(
-        f"/orders/{order.id}/payment", data={"reference": "M-77", "paid_on": "demain"},
-        headers={"Referer": f"http://localhost/orders/{order.id}"},
-    ).get_data(as_text=True)
+    error = failed_payment(client, order, referrer=f"/orders/{order.id}")
     assert language_next(error) == f"/orders/{order.id}"
     switched = switch_to_english(client, error)
     assert switched.status_code == 200 and switched.request.path == f"/orders/{order.id}"
@@ -33,13 +37,10 @@ def test_without_a_referrer_the_switch_goes_to_the_page_of_the_object_the_form_a
     order = OrderFactory(buyer=buyer.organisation)
     login(buyer)
     # A second failed try: the browser's referrer is the POST-only URL itself.
-    error = client.post(
-        f"/orders/{order.id}/payment", data={"reference": "M-77", "paid_on": "demain"},
-        headers={"Referer": f"http://localhost/orders/{order.id}/payment"},
-    ).get_data(as_text=True)
+    error = failed_payment(client, order, referrer=f"/orders/{order.id}/payment")
     assert language_next(error) == f"/orders/{order.id}"
-    bare = client.post(f"/orders/{order.id}/payment", data={"reference": "M-77", "paid_on": "demain"})
-    assert switch_to_english(client, bare.get_data(as_text=True)).status_code == 200
+    bare = failed_payment(client, order)
+    assert switch_to_english(client, bare).status_code == 200
 
 
 def test_switching_language_after_a_pool_join_error_keeps_the_join_link(client, login):
