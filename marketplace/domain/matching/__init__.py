@@ -4,12 +4,13 @@ Plain Python, no Flask, no database: callers pass `Offer` and `Demand` values an
 `MatchResult` back. See docs/matching.md for the model and solver.py for the optimality proof.
 """
 import gc
-from collections import defaultdict
 from contextlib import contextmanager
-from operator import attrgetter
+from typing import NamedTuple
 
-from .market import (Allocation, Demand, MatchResult, MatchSummary, Offer, check_inputs,
-                     group_demands, group_offers, independent_markets, is_compatible)
+import numpy as np
+
+from .columns import group_demands, group_offers, markets, tabulate
+from .market import Allocation, Demand, MatchResult, MatchSummary, Offer, is_compatible
 from .network import build_hub_network
 from .pairing import pair_groups, split_to_members
 from .solver import SolverError, solve_network
@@ -21,15 +22,15 @@ __all__ = ["Allocation", "Demand", "MatchResult", "MatchSummary", "Offer", "Solv
 def match(offers, demands):
     """Allocate offers to demands: classes first, then own region, then lowest price, deterministically."""
     offers, demands = tuple(offers), tuple(demands)
-    check_inputs(offers, demands)
-    live_offers = [o for o in offers if o.units]
-    live_demands = [d for d in demands if d.units]
-    allocations = []
     with collector_paused():
-        for market_offers, market_demands in independent_markets(live_offers, live_demands):
-            allocations.extend(_match_market(market_offers, market_demands))
-        allocations.sort(key=attrgetter("offer_id", "demand_id"))
-        return MatchResult(tuple(allocations), summarise(allocations, offers, demands))
+        vocabulary, offer_columns, demand_columns = tabulate(offers, demands)
+        live_offers = offer_columns.take(np.flatnonzero(offer_columns.units))
+        live_demands = demand_columns.take(np.flatnonzero(demand_columns.units))
+        found = [_match_market(vocabulary, live_offers.take(offer_rows), live_demands.take(demand_rows))
+                 for offer_rows, demand_rows in markets(vocabulary, live_offers, live_demands)]
+        columns = AllocationColumns(*(np.concatenate(parts) for parts in zip(*found))) if found else None
+        return MatchResult(_allocations(vocabulary, columns),
+                           summarise(vocabulary, columns, offer_columns, demand_columns))
 
 
 @contextmanager
@@ -50,41 +51,73 @@ def collector_paused():
             gc.enable()
 
 
-def _match_market(offers, demands):
+class AllocationColumns(NamedTuple):
+    offer_ids: np.ndarray
+    demand_ids: np.ndarray
+    units: np.ndarray
+    prices: np.ndarray
+    categories: np.ndarray  # codes
+    regions: np.ndarray  # codes, the demand's
+    own_region: np.ndarray
+    priorities: np.ndarray
+
+
+def _match_market(vocabulary, offers, demands):
+    """Return one market's allocations as AllocationColumns."""
     offer_groups, demand_groups = group_offers(offers), group_demands(demands)
-    network = build_hub_network(offer_groups, demand_groups)
+    network = build_hub_network(vocabulary, offers, offer_groups, demands, demand_groups)
     flows = solve_network(network)
-    pairs = pair_groups(network, flows)
-    return [Allocation(offer.id, demand.id, units, offer.unit_price_cents, offer.category,
-                       demand.region, offer.producer_region == demand.region, demand.priority)
-            for offer, demand, units in split_to_members(pairs, offer_groups, demand_groups)]
+    offer_rows, demand_rows, units = split_to_members(offer_groups, demand_groups, *pair_groups(network, flows))
+    return AllocationColumns(offers.ids[offer_rows], demands.ids[demand_rows], units, offers.price[offer_rows],
+                             offers.category[offer_rows], demands.region[demand_rows],
+                             offers.producer_region[offer_rows] == demands.region[demand_rows],
+                             demands.priority[demand_rows])
 
 
-def summarise(allocations, offers, demands):
+def _allocations(vocabulary, columns):
+    """Return the allocations as Allocation values, by offer id then demand id."""
+    if columns is None:
+        return ()
+    order = np.lexsort((columns.demand_ids, columns.offer_ids))
+    offer_ids, demand_ids, units, prices, categories, regions, own_region, priorities = (
+        column[order].tolist() for column in columns)
+    return tuple(map(Allocation._make, zip(
+        offer_ids, demand_ids, units, prices, map(vocabulary.categories.__getitem__, categories),
+        map(vocabulary.regions.__getitem__, regions), own_region, priorities)))
+
+
+def summarise(vocabulary, columns, offers, demands):
     """Count what was offered, asked, matched per class, matched in-region, paid and left unmatched."""
-    matched_by_priority = defaultdict(int)
-    served = defaultdict(int)
-    own_region_units = total_price_cents = 0
-    for _, demand_id, units, unit_price_cents, _, _, own_region, priority in allocations:
-        matched_by_priority[priority] += units
-        served[demand_id] += units
-        if own_region:
-            own_region_units += units
-        total_price_cents += units * unit_price_cents
-    demanded_by_priority = defaultdict(int)
-    unmatched = defaultdict(int)
-    for d in demands:
-        demanded_by_priority[d.priority] += d.units
-        left = d.units - served.get(d.id, 0)
-        if left > 0:
-            unmatched[(d.category, d.region)] += left
+    demanded_by_priority = _sums_by(demands.priority, demands.units)
+    served = np.zeros(len(demands.ids), dtype=np.int64)
+    matched_by_priority, own_region_units, total_price_cents = {}, 0, 0
+    if columns is not None:
+        matched_by_priority = _sums_by(columns.priorities, columns.units)
+        by_id = np.argsort(demands.ids)
+        np.add.at(served, by_id[np.searchsorted(demands.ids, columns.demand_ids, sorter=by_id)], columns.units)
+        own_region_units = int(columns.units[columns.own_region].sum())
+        total_price_cents = sum((columns.units * columns.prices).tolist())  # Python ints: no overflow
+    left = demands.units - served
+    short = left > 0
+    region_count = len(vocabulary.regions)
+    unmatched = _sums_by(demands.category[short] * region_count + demands.region[short], left[short])
     return MatchSummary(
-        units_offered=sum(map(attrgetter("units"), offers)),
+        units_offered=int(offers.units.sum()),
         units_demanded=sum(demanded_by_priority.values()),
         units_matched=sum(matched_by_priority.values()),
-        matched_by_priority={k: matched_by_priority[k] for k in sorted(demanded_by_priority)},
-        demanded_by_priority=dict(sorted(demanded_by_priority.items())),
+        matched_by_priority={k: matched_by_priority.get(k, 0) for k in demanded_by_priority},
+        demanded_by_priority=demanded_by_priority,
         own_region_units=own_region_units,
         total_price_cents=total_price_cents,
-        unmatched_by_category_region=dict(sorted(unmatched.items())),
+        unmatched_by_category_region={
+            (vocabulary.categories[cell // region_count], vocabulary.regions[cell % region_count]): units
+            for cell, units in unmatched.items()},
     )
+
+
+def _sums_by(keys, values):
+    """Return {key: sum of its values} in key order, as Python ints."""
+    distinct, position = np.unique(keys, return_inverse=True)
+    sums = np.zeros(len(distinct), dtype=np.int64)
+    np.add.at(sums, position, values)
+    return dict(zip(distinct.tolist(), sums.tolist()))

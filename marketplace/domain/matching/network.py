@@ -13,8 +13,7 @@ be reached from are left out. A demand group that leaves through one cell only (
 category) leaves straight to its class node, its own node left unused: that node would only
 lengthen every path, and the max flows take a fifth longer on the largest market with it.
 """
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -23,10 +22,12 @@ SOURCE, SINK = 0, 1
 
 @dataclass
 class Cell:
-    category: str
-    region: str
-    entries: list = field(default_factory=list)  # (arc, offer group, row, column)
-    exits: list = field(default_factory=list)  # (arc, demand group, row, column); the arc may end at the class node
+    """One (category, region) cell's entry and exit arcs, with their groups and hubs (row, column)."""
+
+    category: int  # code
+    region: int  # code
+    entries: tuple = ()  # (arcs, offer groups, rows, columns) arrays
+    exits: tuple = ()  # (arcs, demand groups, rows, columns) arrays; an arc may end at the class node
 
 
 @dataclass
@@ -73,58 +74,59 @@ class _Side:
     prices: np.ndarray  # unit price (offers) or ceiling (demands), in cents
 
 
-def _side(groups, first_node, date_of, price_of):
-    return _Side(first_node + np.arange(len(groups)),
-                 np.array([g.units for g in groups], dtype=np.int64),
-                 np.array([date_of(g).toordinal() for g in groups], dtype=np.int64),
-                 np.array([price_of(g) for g in groups], dtype=np.int64))
-
-
-def build_hub_network(offer_groups, demand_groups):
-    """Build the hub network of one market from its offer and demand groups."""
+def build_hub_network(vocabulary, offers, offer_groups, demands, demand_groups):
+    """Build the hub network of one market from its offer and demand columns and groups."""
     arcs = _Arcs()
-    ranks = sorted({g.priority for g in demand_groups})
-    class_nodes = {rank: 2 + k for k, rank in enumerate(ranks)}
+    priorities = demands.priority[demand_groups.first]
+    ranks = np.unique(priorities)
+    class_nodes = {int(rank): 2 + k for k, rank in enumerate(ranks)}
     first_offer = 2 + len(ranks)
     first_demand = first_offer + len(offer_groups)
     next_node = first_demand + len(demand_groups)
-    offers = _side(offer_groups, first_offer, lambda g: g.available_from, lambda g: g.unit_price_cents)
-    demands = _side(demand_groups, first_demand, lambda g: g.needed_by, lambda g: g.max_unit_price_cents)
-    unbounded = max(1, int(offers.units.sum()))
+    first_offers, first_demands = offer_groups.first, demand_groups.first
+    offer_side = _Side(first_offer + np.arange(len(offer_groups)), offer_groups.units,
+                       offers.available_from[first_offers], offers.price[first_offers])
+    demand_side = _Side(first_demand + np.arange(len(demand_groups)), demand_groups.units,
+                        demands.needed_by[first_demands], demands.ceiling[first_demands])
+    unbounded = max(1, int(offer_side.units.sum()))
 
-    offer_arcs = arcs.add_many(np.full(len(offer_groups), SOURCE), offers.nodes, offers.units)
+    offer_arcs = arcs.add_many(np.full(len(offer_groups), SOURCE), offer_side.nodes, offer_side.units)
 
-    exits_by_cell = defaultdict(list)
-    for j, g in enumerate(demand_groups):
-        for category in g.categories:
-            exits_by_cell[(category, g.region)].append(j)
-    entries_by_cell = defaultdict(list)
-    for i, g in enumerate(offer_groups):
-        for region in g.delivery_regions:
-            if (g.category, region) in exits_by_cell:
-                entries_by_cell[(g.category, region)].append(i)
-    own_region = np.array([g.producer_region for g in offer_groups], dtype=object)
+    region_count = len(vocabulary.regions)
+    leaving, exit_categories = vocabulary.accepted_sets.expand(demands.accepted_set[first_demands])
+    exit_cells = exit_categories * region_count + demands.region[first_demands][leaving]
+    entering, entry_regions = vocabulary.delivery_sets.expand(offers.delivery_set[first_offers])
+    entry_cells = offers.category[first_offers][entering] * region_count + entry_regions
+    far_entry = offers.producer_region[first_offers][entering] != entry_regions
 
     cells = []
-    for key in sorted(entries_by_cell):
-        cell = Cell(*key)
-        entering = np.array(entries_by_cell[key], dtype=np.int64)
-        leaving = np.array(exits_by_cell[key], dtype=np.int64)
-        far = own_region[entering] != cell.region
-        next_node = _build_cell(cell, arcs, next_node, offers, entering, far, demands, leaving, unbounded)
+    exits_by_cell = _by_cell(exit_cells)
+    entries_by_cell = _by_cell(entry_cells)
+    for code in sorted(exits_by_cell.keys() & entries_by_cell.keys()):
+        cell = Cell(*divmod(code, region_count))
+        in_cell = entries_by_cell[code]
+        next_node = _build_cell(cell, arcs, next_node, offer_side, entering[in_cell], far_entry[in_cell],
+                                demand_side, leaving[exits_by_cell[code]], unbounded)
         cells.append(cell)
 
-    class_of = np.array([class_nodes[g.priority] for g in demand_groups], dtype=np.int64)
-    exit_arcs = np.array([arc for cell in cells for arc, *_ in cell.exits], dtype=np.int64)
-    exit_groups = np.array([j for cell in cells for _, j, *_ in cell.exits], dtype=np.int64)
+    class_of = 2 + np.searchsorted(ranks, priorities)
+    exit_arcs = np.concatenate([cell.exits[0] for cell in cells if cell.exits] or [np.zeros(0, np.int64)])
+    exit_groups = np.concatenate([cell.exits[1] for cell in cells if cell.exits] or [np.zeros(0, np.int64)])
     exits_per_group = np.bincount(exit_groups, minlength=len(demand_groups))
     several = np.nonzero(exits_per_group > 1)[0]
-    arcs.add_many(demands.nodes[several], class_of[several], demands.units[several])
+    arcs.add_many(demand_side.nodes[several], class_of[several], demand_side.units[several])
     tails, heads, capacities, far = arcs.arrays()
     alone = exits_per_group[exit_groups] == 1
     heads[exit_arcs[alone]] = class_of[exit_groups[alone]]
     return HubNetwork(next_node, tails, heads, capacities, far.astype(bool), unbounded,
-                      offer_arcs, offers.prices, class_nodes, cells)
+                      offer_arcs, offer_side.prices, class_nodes, cells)
+
+
+def _by_cell(cell_codes):
+    """Return cell code -> positions in cell_codes, each in increasing order."""
+    order = np.argsort(cell_codes, kind="stable")
+    codes, starts = np.unique(cell_codes[order], return_index=True)
+    return dict(zip(codes.tolist(), np.split(order, starts[1:])))
 
 
 def _levels(entry_values, exit_values):
@@ -182,9 +184,9 @@ def _build_cell(cell, arcs, next_node, offers, entering, far, demands, leaving, 
     kept, hubs = on_grid(entering_ok, entry_rows, entry_columns)
     groups = entering[kept]
     ids = arcs.add_many(offers.nodes[groups], hubs[kept], offers.units[groups], far[kept])
-    cell.entries = list(zip(ids.tolist(), groups.tolist(), entry_rows[kept].tolist(), entry_columns[kept].tolist()))
+    cell.entries = (ids, groups, entry_rows[kept], entry_columns[kept])
     kept, hubs = on_grid(leaving_ok, exit_rows, exit_columns)
     groups = leaving[kept]
     ids = arcs.add_many(hubs[kept], demands.nodes[groups], demands.units[groups])
-    cell.exits = list(zip(ids.tolist(), groups.tolist(), exit_rows[kept].tolist(), exit_columns[kept].tolist()))
+    cell.exits = (ids, groups, exit_rows[kept], exit_columns[kept])
     return next_node + total

@@ -8,17 +8,28 @@ ceiling column it accepts: an exchange argument shows this never strands an entr
 """
 from bisect import bisect_right, insort
 from collections import defaultdict, deque
-from operator import itemgetter
+
+import numpy as np
 
 
 def pair_groups(network, flows):
-    """Return units per (offer group, demand group) from the arc flows."""
+    """Return (offer groups, demand groups, units) arrays from the arc flows, sorted by group pair."""
     pairs = defaultdict(int)
     for cell in network.cells:
-        entries = sorted((t, p, i, int(flows[arc])) for arc, i, t, p in cell.entries if flows[arc])
-        exits = sorted((t, p, j, int(flows[arc])) for arc, j, t, p in cell.exits if flows[arc])
-        _pair_cell(entries, exits, pairs)
-    return pairs
+        if cell.entries and cell.exits:
+            _pair_cell(_used(cell.entries, flows), _used(cell.exits, flows), pairs)
+    keys = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    return keys[:, 0], keys[:, 1], np.array([pairs[key] for key in map(tuple, keys.tolist())], dtype=np.int64)
+
+
+def _used(ends, flows):
+    """Return a cell's entries or exits that carry flow, as (row, column, group, units) in that order."""
+    arcs, groups, rows, columns = ends
+    units = flows[arcs]
+    used = units > 0
+    rows, columns, groups, units = rows[used], columns[used], groups[used], units[used]
+    order = np.lexsort((groups, columns, rows))
+    return list(zip(rows[order].tolist(), columns[order].tolist(), groups[order].tolist(), units[order].tolist()))
 
 
 def _pair_cell(entries, exits, pairs):
@@ -47,45 +58,38 @@ def _pair_cell(entries, exits, pairs):
                     del columns[at]
 
 
-def split_to_members(pairs, offer_groups, demand_groups):
-    """Return (offer, demand, units) triples, filling each group's members in id order."""
-    by_offer_group = defaultdict(list)
-    for (i, j), units in sorted(pairs.items()):
-        by_offer_group[i].append((j, units))
-    by_demand_group = defaultdict(list)
-    for offer, j, units in _split_over_members(offer_groups, by_offer_group.items()):
-        by_demand_group[j].append((offer, units))
-    in_group_order = sorted(by_demand_group.items(), key=itemgetter(0))
-    return [(offer, demand, units)
-            for demand, offer, units in _split_over_members(demand_groups, in_group_order)]
+def split_to_members(offer_groups, demand_groups, offer_group, demand_group, units):
+    """Return (offer rows, demand rows, units): each group pair's units taken from members in id order.
 
-
-def _split_over_members(groups, wanted_by_group):
-    """Take each group's (key, units) amounts from its members in id order.
-
-    wanted_by_group: (group index, [(key, units), ...]) pairs. Returns (member, key, units) pieces.
+    An offer group gives its pairs' units in demand-group order, from its first member on; a demand
+    group then takes what it received in that order, to its first member first.
     """
-    pieces = []
-    for g, wanted in wanted_by_group:
-        members = groups[g].members
-        if len(members) == 1:  # most groups have one member: it takes every amount whole
-            member = members[0]
-            for key, units in wanted:
-                pieces.append((member, key, units))
-        else:
-            _fill(members, wanted, pieces)
-    return pieces
+    offer_rows, demand_group, units = _take_from_members(offer_groups, offer_group, demand_group, units)
+    order = np.argsort(demand_group, kind="stable")
+    demand_rows, offer_rows, units = _take_from_members(demand_groups, demand_group[order], offer_rows[order],
+                                                        units[order])
+    return offer_rows, demand_rows, units
 
 
-def _fill(members, wanted, pieces):
-    """Take (key, units) amounts from members in order; append (member, key, units) pieces."""
-    cursor, left = 0, members[0].units
-    for key, units in wanted:
-        while units:
-            while not left:
-                cursor += 1
-                left = members[cursor].units
-            taken = min(left, units)
-            pieces.append((members[cursor], key, taken))
-            units -= taken
-            left -= taken
+def _take_from_members(groups, group, other, units):
+    """Split amounts (group, other, units), sorted by group, over each group's members in order.
+
+    Every group's members are laid end to end on one line of units, and each group's amounts from
+    the group's start: a piece is where an amount and a member overlap. Returns (member rows, other,
+    units) in the amounts' order, members in order within an amount.
+    """
+    member_units = groups.member_units
+    member_starts = np.cumsum(member_units) - member_units
+    before = np.cumsum(units) - units  # units of the amounts before, in all groups
+    firsts = np.flatnonzero(np.diff(group, prepend=-1))
+    before -= np.repeat(before[firsts], np.diff(np.append(firsts, len(group))))
+    starts = member_starts[groups.bounds[group]] + before
+    ends = starts + units
+    first = np.searchsorted(member_starts, starts, side="right") - 1
+    count = np.searchsorted(member_starts, ends - 1, side="right") - first
+    piece = np.repeat(np.arange(len(units)), count)
+    member = np.repeat(first - (np.cumsum(count) - count), count) + np.arange(len(piece))
+    piece_units = (np.minimum(ends[piece], member_starts[member] + member_units[member])
+                   - np.maximum(starts[piece], member_starts[member]))
+    kept = piece_units > 0
+    return groups.members[member[kept]], other[piece[kept]], piece_units[kept]
