@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 class CeleryWorker:
     """A `celery worker` process on the test's database and Redis, killable on purpose."""
 
-    def __init__(self, database_url, redis_url, tmp_path, extra_env=None, beat=False):
+    def __init__(self, database_url, redis_url, tmp_path, extra_env=None, beat=False, pool="solo"):
+        self.pool = pool
         self.beat = tmp_path / f"beat-{uuid.uuid4().hex[:6]}" if beat else None
         self.name = f"test-{uuid.uuid4().hex[:8]}@%h"
         self.env = {
@@ -34,7 +35,7 @@ class CeleryWorker:
 
     def start(self):
         command = [
-            sys.executable, "-m", "celery", "-A", "workers.worker", "worker", "--pool", "solo",
+            sys.executable, "-m", "celery", "-A", "workers.worker", "worker", "--pool", self.pool,
             "--loglevel", "INFO", "--without-gossip", "--without-mingle", "-n", self.name,
         ]
         if self.beat:
@@ -61,8 +62,8 @@ def start_worker(postgres_url, redis_url, tmp_path):
     """Start real Celery workers; every one started is stopped after the test."""
     workers = []
 
-    def start(redis=None, beat=False, **extra_env):
-        worker = CeleryWorker(postgres_url, redis or redis_url, tmp_path, extra_env, beat).start()
+    def start(redis=None, beat=False, pool="solo", **extra_env):
+        worker = CeleryWorker(postgres_url, redis or redis_url, tmp_path, extra_env, beat, pool).start()
         workers.append(worker)
         return worker
 

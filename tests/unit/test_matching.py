@@ -1,4 +1,5 @@
 """The matching engine: safe allocations, and exactly the optimum an independent LP finds."""
+import logging
 import random
 from datetime import date, timedelta
 
@@ -8,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from marketplace.domain.matching import Demand, Offer, match
+from marketplace.domain.matching import Demand, Offer, match, parallel
 
 DAY = date(2020, 5, 4)
 IDF, CENTRE, ARA = "11", "24", "84"
@@ -204,3 +205,39 @@ def test_the_same_market_read_in_any_order_gives_the_same_allocations(market, rn
     rng.shuffle(shuffled_offers)
     rng.shuffle(shuffled_demands)
     assert match(shuffled_offers, shuffled_demands) == match(offers, demands)
+
+
+# --- two cores ---------------------------------------------------------------------------------
+
+def two_family_market(rng):
+    """Respirators and community masks over three regions: two independent markets."""
+    offers = [offer(k, category=rng.choice(("FFP2", "FFP3", "UNS1", "UNS2")), units=rng.randint(1, 40) * 100,
+                    price=rng.randint(80, 140), producer=rng.choice(REGIONS),
+                    delivers=rng.sample(REGIONS, rng.randint(1, 3)), day=rng.randint(0, 8)) for k in range(1, 80)]
+    demands = []
+    for k in range(300):
+        category, substitute = rng.choice((("FFP2", "FFP3"), ("UNS2", "UNS1")))
+        demands.append(demand(1000 + k, category=category, units=rng.randint(1, 30) * 100,
+                              ceiling=rng.randint(90, 150), region=rng.choice(REGIONS), day=rng.randint(2, 12),
+                              priority=rng.randint(1, 3), substitutes=rng.choice(((), (substitute,)))))
+    return offers, demands
+
+
+def test_markets_solved_in_a_helper_process_give_the_same_result(caplog):
+    offers, demands = two_family_market(random.Random(6))
+    alone = match(offers, demands)
+    with caplog.at_level(logging.INFO, logger=parallel.__name__):
+        shared = match(offers, demands, parallel_from_arcs=0)
+    assert "1 market(s) solved in a helper process" in caplog.text  # the helper did run
+    assert {a.category for a in shared.allocations} >= {"FFP2", "UNS2"}
+    assert shared == alone
+
+
+def test_a_helper_process_that_fails_costs_only_a_logged_error(monkeypatch, caplog):
+    offers, demands = two_family_market(random.Random(7))
+    alone = match(offers, demands)
+    monkeypatch.setattr(parallel, "HELPER", "import sys; sys.exit('the helper broke')")
+    with caplog.at_level(logging.INFO, logger=parallel.__name__):
+        shared = match(offers, demands, parallel_from_arcs=0)
+    assert [r.levelname for r in caplog.records] == ["ERROR"]
+    assert shared == alone

@@ -13,22 +13,29 @@ from .columns import group_demands, group_offers, markets, tabulate
 from .market import Allocation, Demand, MatchResult, MatchSummary, Offer, is_compatible
 from .network import build_hub_network
 from .pairing import pair_groups, split_to_members
-from .solver import SolverError, solve_network
+from .parallel import solve_networks
+from .solver import SolverError
 
 __all__ = ["Allocation", "Demand", "MatchResult", "MatchSummary", "Offer", "SolverError",
            "collector_paused", "is_compatible", "match"]
 
 
-def match(offers, demands):
-    """Allocate offers to demands: classes first, then own region, then lowest price, deterministically."""
+def match(offers, demands, parallel_from_arcs=None):
+    """Allocate offers to demands: classes first, then own region, then lowest price, deterministically.
+
+    With `parallel_from_arcs`, markets whose networks have that many arcs in all are solved on two
+    cores (`parallel.solve_networks`); the result is the same.
+    """
     offers, demands = tuple(offers), tuple(demands)
     with collector_paused():
         vocabulary, offer_columns, demand_columns = tabulate(offers, demands)
         live_offers = offer_columns.take(np.flatnonzero(offer_columns.units))
         live_demands = demand_columns.take(np.flatnonzero(demand_columns.units))
-        found = [_match_market(vocabulary, live_offers.take(offer_rows), live_demands.take(demand_rows))
+        found = [_Market(vocabulary, live_offers.take(offer_rows), live_demands.take(demand_rows))
                  for offer_rows, demand_rows in markets(vocabulary, live_offers, live_demands)]
-        columns = AllocationColumns(*(np.concatenate(parts) for parts in zip(*found))) if found else None
+        flows = solve_networks([market.network for market in found], parallel_from_arcs)
+        parts = [market.allocations(market_flows) for market, market_flows in zip(found, flows)]
+        columns = AllocationColumns(*(np.concatenate(part) for part in zip(*parts))) if parts else None
         return MatchResult(_allocations(vocabulary, columns),
                            summarise(vocabulary, columns, offer_columns, demand_columns))
 
@@ -62,16 +69,23 @@ class AllocationColumns(NamedTuple):
     priorities: np.ndarray
 
 
-def _match_market(vocabulary, offers, demands):
-    """Return one market's allocations as AllocationColumns."""
-    offer_groups, demand_groups = group_offers(offers), group_demands(demands)
-    network = build_hub_network(vocabulary, offers, offer_groups, demands, demand_groups)
-    flows = solve_network(network)
-    offer_rows, demand_rows, units = split_to_members(offer_groups, demand_groups, *pair_groups(network, flows))
-    return AllocationColumns(offers.ids[offer_rows], demands.ids[demand_rows], units, offers.price[offer_rows],
-                             offers.category[offer_rows], demands.region[demand_rows],
-                             offers.producer_region[offer_rows] == demands.region[demand_rows],
-                             demands.priority[demand_rows])
+class _Market:
+    """One independent market: its columns, groups and hub network."""
+
+    def __init__(self, vocabulary, offers, demands):
+        self.offers, self.demands = offers, demands
+        self.offer_groups, self.demand_groups = group_offers(offers), group_demands(demands)
+        self.network = build_hub_network(vocabulary, offers, self.offer_groups, demands, self.demand_groups)
+
+    def allocations(self, flows):
+        """Return the market's allocations, from the network's optimal flows, as AllocationColumns."""
+        offers, demands = self.offers, self.demands
+        offer_rows, demand_rows, units = split_to_members(self.offer_groups, self.demand_groups,
+                                                          *pair_groups(self.network, flows))
+        return AllocationColumns(offers.ids[offer_rows], demands.ids[demand_rows], units, offers.price[offer_rows],
+                                 offers.category[offer_rows], demands.region[demand_rows],
+                                 offers.producer_region[offer_rows] == demands.region[demand_rows],
+                                 demands.priority[demand_rows])
 
 
 def _allocations(vocabulary, columns):
