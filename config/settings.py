@@ -99,7 +99,7 @@ class Base:
         self.MATCHING_MAX_DELIVERIES = int(env.get("MATCHING_MAX_DELIVERIES", "3"))
         # Markets whose networks have this many arcs in all are solved on two cores (a helper process
         # takes all but the costliest); empty: never. Below it, the helper's start-up costs more than it saves.
-        parallel_from = env.get("MATCHING_PARALLEL_FROM_ARCS", "300000")
+        parallel_from = env.get("MATCHING_PARALLEL_FROM_ARCS", "800000")
         self.MATCHING_PARALLEL_FROM_ARCS = int(parallel_from) if parallel_from else None
         self.PROPOSAL_EXPIRY_SECONDS = float(env.get("PROPOSAL_EXPIRY_SECONDS", "300"))
 
