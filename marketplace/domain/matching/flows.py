@@ -155,20 +155,34 @@ def favour_low_ranks(num_nodes, tails, heads, capacities, flow, movable, termina
     interior = interior[tails[interior] != terminal]
     starts = terminal_arcs[movable[terminal_arcs] & around[heads[terminal_arcs]]]
     reached = np.zeros(num_nodes + 1, dtype=bool)
-    pending = [(interior, starts)]
-    while pending:
-        arcs, starts = pending.pop()
-        levels = np.unique(ranks[starts])
-        if len(levels) < 2:
-            continue
-        low = ranks[starts] <= levels[len(levels) // 2 - 1]
-        side = _exchange(tails, heads, capacities, flow, arcs, starts[low], starts[~low], terminal, exit_node)
+    parts = [(interior, starts)]
+    while parts:
+        # The parts share no node but the terminal (and the exit): one max flow exchanges in all of
+        # them at once, and its cut splits each one as its own max flow would.
+        parts = [(arcs, starts, _below_median(ranks[starts])) for arcs, starts in parts]
+        parts = [part for part in parts if part[2] is not None]
+        if not parts:
+            return
+        side = _exchange(tails, heads, capacities, flow, np.concatenate([arcs for arcs, _, _ in parts]),
+                         np.concatenate([starts[low] for _, starts, low in parts]),
+                         np.concatenate([starts[~low] for _, starts, low in parts]), terminal, exit_node)
         reached[side] = True
-        inside = reached[tails[arcs]] & reached[heads[arcs]]
-        outside = ~reached[tails[arcs]] & ~reached[heads[arcs]]
-        pending.append((arcs[inside], starts[low][reached[heads[starts[low]]]]))
-        pending.append((arcs[outside], starts[~low][~reached[heads[starts[~low]]]]))
+        halves = []
+        for arcs, starts, low in parts:
+            inside = reached[tails[arcs]] & reached[heads[arcs]]
+            outside = ~reached[tails[arcs]] & ~reached[heads[arcs]]
+            halves.append((arcs[inside], starts[low][reached[heads[starts[low]]]]))
+            halves.append((arcs[outside], starts[~low][~reached[heads[starts[~low]]]]))
         reached[side] = False
+        parts = halves
+
+
+def _below_median(ranks):
+    """Return which ranks are at most the median rank level, or None if there is a single level."""
+    levels = np.unique(ranks)
+    if len(levels) < 2:
+        return None
+    return ranks <= levels[len(levels) // 2 - 1]
 
 
 def _around(num_nodes, tails, heads, capacities, flow, arcs, terminal):
