@@ -134,7 +134,7 @@ def measure(engine, offer_count, demand_count):
     started = time.perf_counter()
     if engine == "optimal":
         with timing(matching_package, "solve_networks", flow_seconds):
-            result = match(offers, demands, parallel_from_arcs=Base().MATCHING_PARALLEL_FROM_ARCS)
+            result = match(offers, demands, parallel_from_rows=Base().MATCHING_PARALLEL_FROM_ROWS)
         triples = [(a.units, a.priority, a.own_region, a.units * a.unit_price_cents) for a in result.allocations]
     else:
         triples = [(q, d.priority, o.producer_region == d.region, q * o.unit_price_cents)

@@ -97,10 +97,10 @@ class Base:
         self.MATCHING_MAX_ATTEMPTS = int(env.get("MATCHING_MAX_ATTEMPTS", "3"))
         # A run task handed out this many times without finishing (its worker died each time) is dropped.
         self.MATCHING_MAX_DELIVERIES = int(env.get("MATCHING_MAX_DELIVERIES", "3"))
-        # Markets whose networks have this many arcs in all are solved on two cores (a helper process
+        # A run of this many offers and demands in all solves its markets on two cores (a helper process
         # takes all but the costliest); empty: never. Below it, the helper's start-up costs more than it saves.
-        parallel_from = env.get("MATCHING_PARALLEL_FROM_ARCS", "800000")
-        self.MATCHING_PARALLEL_FROM_ARCS = int(parallel_from) if parallel_from else None
+        parallel_from = env.get("MATCHING_PARALLEL_FROM_ROWS", "150000")
+        self.MATCHING_PARALLEL_FROM_ROWS = int(parallel_from) if parallel_from else None
         self.PROPOSAL_EXPIRY_SECONDS = float(env.get("PROPOSAL_EXPIRY_SECONDS", "300"))
 
     def _celery_settings(self):

@@ -124,7 +124,7 @@ def _run_once(run, today, user):
         offers, offer_rows = load_offers(today)
         demands, demand_rows = load_demands(today)
         started = time.perf_counter()
-        result = match(offers, demands, current_app.config["MATCHING_PARALLEL_FROM_ARCS"])
+        result = match(offers, demands, current_app.config["MATCHING_PARALLEL_FROM_ROWS"])
         solver_seconds = time.perf_counter() - started
         proposals = write_proposals(run, result.allocations, offer_rows, demand_rows)
     summary = result.summary

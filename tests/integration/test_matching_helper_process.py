@@ -25,7 +25,7 @@ def two_markets():
 
 def test_a_prefork_worker_solves_independent_markets_in_a_helper_process(pg_app, start_worker):
     two_markets()
-    worker = start_worker(pool="prefork", MATCHING_PARALLEL_FROM_ARCS="0")
+    worker = start_worker(pool="prefork", MATCHING_PARALLEL_FROM_ROWS="0")
     run_matching_task.delay("beat")
     deadline = time.monotonic() + 120
     while not db.session.scalar(select(func.count()).where(MatchingRun.status == "succeeded")):

@@ -227,7 +227,7 @@ def test_markets_solved_in_a_helper_process_give_the_same_result(caplog):
     offers, demands = two_family_market(random.Random(6))
     alone = match(offers, demands)
     with caplog.at_level(logging.INFO, logger=parallel.__name__):
-        shared = match(offers, demands, parallel_from_arcs=0)
+        shared = match(offers, demands, parallel_from_rows=0)
     assert "1 market(s) solved in a helper process" in caplog.text  # the helper did run
     assert {a.category for a in shared.allocations} >= {"FFP2", "UNS2"}
     assert shared == alone
@@ -238,6 +238,6 @@ def test_a_helper_process_that_fails_costs_only_a_logged_error(monkeypatch, capl
     alone = match(offers, demands)
     monkeypatch.setattr(parallel, "HELPER", "import sys; sys.exit('the helper broke')")
     with caplog.at_level(logging.INFO, logger=parallel.__name__):
-        shared = match(offers, demands, parallel_from_arcs=0)
+        shared = match(offers, demands, parallel_from_rows=0)
     assert [r.levelname for r in caplog.records] == ["ERROR"]
     assert shared == alone

@@ -13,27 +13,28 @@ from .columns import group_demands, group_offers, markets, tabulate
 from .market import Allocation, Demand, MatchResult, MatchSummary, Offer, is_compatible
 from .network import build_hub_network
 from .pairing import pair_groups, split_to_members
-from .parallel import solve_networks
+from .parallel import helper_process, solve_networks
 from .solver import SolverError
 
 __all__ = ["Allocation", "Demand", "MatchResult", "MatchSummary", "Offer", "SolverError",
            "collector_paused", "is_compatible", "match"]
 
 
-def match(offers, demands, parallel_from_arcs=None):
+def match(offers, demands, parallel_from_rows=None):
     """Allocate offers to demands: classes first, then own region, then lowest price, deterministically.
 
-    With `parallel_from_arcs`, markets whose networks have that many arcs in all are solved on two
-    cores (`parallel.solve_networks`); the result is the same.
+    With `parallel_from_rows`, a run of that many offers and demands in all solves its independent
+    markets on two cores (`parallel.solve_networks`); the result is the same.
     """
     offers, demands = tuple(offers), tuple(demands)
-    with collector_paused():
+    parallel = parallel_from_rows is not None and len(offers) + len(demands) >= parallel_from_rows
+    with collector_paused(), helper_process(parallel) as helper:
         vocabulary, offer_columns, demand_columns = tabulate(offers, demands)
         live_offers = offer_columns.take(np.flatnonzero(offer_columns.units))
         live_demands = demand_columns.take(np.flatnonzero(demand_columns.units))
         found = [_Market(vocabulary, live_offers.take(offer_rows), live_demands.take(demand_rows))
                  for offer_rows, demand_rows in markets(vocabulary, live_offers, live_demands)]
-        flows = solve_networks([market.network for market in found], parallel_from_arcs)
+        flows = solve_networks([market.network for market in found], helper)
         parts = [market.allocations(market_flows) for market, market_flows in zip(found, flows)]
         columns = AllocationColumns(*(np.concatenate(part) for part in zip(*parts))) if parts else None
         return MatchResult(_allocations(vocabulary, columns),

@@ -100,8 +100,9 @@ def tabulate(offers, demands):
     Raises ValueError on what the solver cannot honour: duplicate ids, negative, huge or
     non-integer quantities, prices or priorities.
     """
-    delivery = [offer.delivery_regions for offer in offers]
-    accepted = [(demand.category, demand.substitutes) for demand in demands]
+    delivery = list(map(attrgetter("delivery_regions"), offers))
+    demand_categories = list(map(attrgetter("category"), demands))
+    accepted = list(zip(demand_categories, map(attrgetter("substitutes"), demands)))
     delivery_sets = {regions: tuple(sorted(regions)) for regions in set(delivery)}
     accepted_sets = {pair: tuple(sorted(pair[1] | {pair[0]})) for pair in set(accepted)}
     categories, regions = Codes(), Codes()
@@ -126,7 +127,7 @@ def tabulate(offers, demands):
     )
     demand_columns = DemandColumns(
         _ids(demands, "demand"),
-        categories.encode(list(map(attrgetter("category"), demands))),
+        categories.encode(demand_categories),
         accepted_codes.encode(accepted),
         regions.encode(list(map(attrgetter("region"), demands))),
         _days(list(map(attrgetter("needed_by"), demands))),
