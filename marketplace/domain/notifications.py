@@ -58,6 +58,7 @@ EVENTS = {
         Event("certification_decision", N_("Decision on your %(category)s certification"), Topic.MODERATION),
         Event("offer_decision", N_("Decision on your offer of %(category)s masks"), Topic.MODERATION),
         Event("proposal_new", N_("New proposal: %(quantity)s %(category)s masks")),
+        Event("proposals_new", N_("%(count)s new proposals await your answer")),
         Event("proposal_accepted", N_("Your proposal of %(category)s masks was accepted"), Topic.PROPOSALS),
         Event("proposal_declined", N_("Your proposal of %(category)s masks was declined"), Topic.PROPOSALS),
         Event("proposal_expired", N_("A proposal of %(category)s masks expired"), Topic.PROPOSALS),
@@ -80,6 +81,10 @@ EVENTS = {
         Event("digest", N_("Your daily digest from the mask marketplace")),
     )
 }
+
+
+# A matching run mails each organisation one list of its new proposals: this many, then a link to the rest.
+PROPOSALS_LISTED_PER_MAIL = 20
 
 
 class Status(StrEnum):

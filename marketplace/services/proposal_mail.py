@@ -2,6 +2,7 @@
 from babel.numbers import format_decimal
 from sqlalchemy import select
 
+from ..domain.notifications import PROPOSALS_LISTED_PER_MAIL
 from ..extensions import db
 from ..i18n import category_name
 from ..mail import external_url, notify
@@ -34,23 +35,60 @@ def _members_by_organisation(organisation_ids):
     return members
 
 
+def proposals_link(side):
+    """Return the absolute link to the list of an organisation's proposals for one side."""
+    return external_url("buyers.my_proposals" if side == BUYER else "producers.my_proposals")
+
+
 def announce_proposals(items):
-    """Tell both sides of each new proposal [(id, its column values)], with a link to answer it."""
+    """Tell both sides of new proposals [(id, its column values)]: one mail per member of each organisation.
+
+    An organisation with one new proposal gets that proposal's mail (proposal_new); one with several
+    (a matching run) gets a single mail listing them (proposals_new).
+    """
     organisation_ids = {row[key] for _, row in items for key in ("buyer_organisation_id", "seller_organisation_id")}
     members = _members_by_organisation(organisation_ids)
     if not members:
         return  # organisations without accounts (synthetic markets): nobody to write to
+    received = {}
+    for proposal_id, row in items:
+        buyer, seller = row["buyer_organisation_id"], row["seller_organisation_id"]
+        for side, own in ((BUYER, buyer), (PRODUCER, seller)):
+            if own in members:
+                received.setdefault((side, own), []).append((proposal_id, row))
     names = {}
     for part in _slices(organisation_ids):
         names.update(db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(part))).all())
-    for proposal_id, row in items:
-        buyer, seller = row["buyer_organisation_id"], row["seller_organisation_id"]
-        for side, own, other in ((BUYER, buyer, seller), (PRODUCER, seller, buyer)):
-            for user in members.get(own, ()):
-                notify(user, "proposal_new", subject_params=_subject(user, row["quantity"], row["category"]),
-                       role=side, counterpart=names[other], quantity=row["quantity"],
-                       category=category_name(row["category"]), unit_price_cents=row["unit_price_cents"],
-                       expires_at=row["expires_at"], link=proposal_link(proposal_id, side))
+    for (side, own), proposals in received.items():
+        if len(proposals) == 1:
+            _announce_one(members[own], side, names, *proposals[0])
+        else:
+            _announce_list(members[own], side, names, proposals)
+
+
+def _counterpart(row, side):
+    return row["seller_organisation_id"] if side == BUYER else row["buyer_organisation_id"]
+
+
+def _announce_one(users, side, names, proposal_id, row):
+    for user in users:
+        notify(user, "proposal_new", subject_params=_subject(user, row["quantity"], row["category"]),
+               role=side, counterpart=names[_counterpart(row, side)], quantity=row["quantity"],
+               category=category_name(row["category"]), unit_price_cents=row["unit_price_cents"],
+               expires_at=row["expires_at"], link=proposal_link(proposal_id, side))
+
+
+def _announce_list(users, side, names, proposals):
+    # Newest first, as the proposals page lists them: the mail shows the top of that page.
+    shown = sorted(proposals, key=lambda item: item[0], reverse=True)[:PROPOSALS_LISTED_PER_MAIL]
+    lines = [{"counterpart": names[_counterpart(row, side)], "quantity": row["quantity"],
+              "category": category_name(row["category"]), "unit_price_cents": row["unit_price_cents"],
+              "expires_at": row["expires_at"], "link": proposal_link(proposal_id, side)}
+             for proposal_id, row in shown]
+    count, link = len(proposals), proposals_link(side)
+    for user in users:
+        notify(user, "proposals_new", subject_params={"count": format_decimal(count, locale=user.locale or "fr")},
+               role=side, count=count, proposals=lines, more=count - len(lines), list_link=link)
 
 
 def _side_members(proposal, side):

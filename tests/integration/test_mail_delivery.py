@@ -14,10 +14,12 @@ from marketplace.extensions import db
 from marketplace.mail import notify
 from marketplace.models import Notification, Offer
 from marketplace.services import accounts, certifications, offers, pools
+from marketplace.services.matching import run_matching
 from tests.conftest import PASSWORD
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
+    DemandFactory,
     OfferFactory,
     PoolFactory,
     PoolMembershipFactory,
@@ -53,6 +55,18 @@ def statuses():
 def test_every_event_reaches_the_right_people_and_no_one_else(pg_app, smtp_server, start_worker):
     mail_worker(start_worker, smtp_server)
     expected = defaultdict(list)
+    # A matching run (proposals written with COPY): each member of the producer gets one mail listing
+    # its three proposals, in its own language; each buyer the mail of its one proposal.
+    runner = ProducerFactory(email="run@masques-ouest.fr")
+    ProducerFactory(email="run-en@masques-ouest.fr", locale="en", organisation=runner.organisation)
+    OfferFactory(certification__organisation=runner.organisation, quantity=150_000)
+    for n in range(3):
+        buyer = UserFactory(email=f"buyer{n}@example.fr")
+        DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=50_000)
+        expected[buyer.email] += ["Nouvelle proposition : 50\u202f000 masques FFP2"]
+    expected["run@masques-ouest.fr"] += ["3 nouvelles propositions attendent votre réponse"]
+    expected["run-en@masques-ouest.fr"] += ["3 new proposals await your answer"]
+    assert run_matching("manual").proposals_created == 3
     producer = ProducerFactory(email="prod@armor.fr")
     colleague = UserFactory(email="colleague@armor.fr", organisation=producer.organisation)
     UserFactory(email="bystander@elsewhere.fr")
@@ -87,8 +101,8 @@ def test_every_event_reaches_the_right_people_and_no_one_else(pg_app, smtp_serve
         expected[member] += ["Décision sur votre certification FFP2"] * 2 + ["Décision sur votre offre de masques FFP2"] * 2
     for membership in members:
         expected[membership.user.email] += ["L'achat groupé de masques UNS1"]
-    for event in ("proposal_new", "proposal_accepted", "proposal_declined", "proposal_expired", "order_confirmed",
-                  "pool_matched", "confirm_email", "digest"):
+    for event in ("proposal_new", "proposals_new", "proposal_accepted", "proposal_declined", "proposal_expired",
+                  "order_confirmed", "pool_matched", "confirm_email", "digest"):
         recipient = UserFactory(email=f"{event}@example.fr")
         subject_params, context = context_for(event, recipient)
         expected[recipient.email] += [notify(recipient, event, subject_params=subject_params, **context).subject]

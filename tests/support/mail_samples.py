@@ -37,6 +37,11 @@ def context_for(event, user):
             {**PROPOSAL, "role": "buyer", "unit_price_cents": 84,
              "expires_at": datetime(2020, 5, 4, 10, tzinfo=UTC)},
         ),
+        "proposals_new": (
+            {"count": "2"},
+            {"role": "producer", "count": 2, "more": 1, "list_link": LINK,
+             "proposals": [{**PROPOSAL, "unit_price_cents": 84, "expires_at": datetime(2020, 5, 4, 10, tzinfo=UTC)}]},
+        ),
         "proposal_accepted": ({"category": "FFP2"}, PROPOSAL),
         "proposal_declined": ({"category": "FFP2"}, {**PROPOSAL, "reason": "Délai trop long"}),
         "proposal_expired": ({"category": "FFP2"}, PROPOSAL),
