@@ -58,8 +58,8 @@ def test_a_producer_lowering_stock_during_a_run_is_never_over_allocated(pg_app, 
     offer = market(offers=1, demands=3)[0]
     real_match, solves = matching.match, []
 
-    def producer_edits_meanwhile(offers, demands):
-        result = real_match(offers, demands)
+    def producer_edits_meanwhile(offers, demands, *options):
+        result = real_match(offers, demands, *options)
         if not solves:
             with db.engine.begin() as other:  # another connection, committed while we solve
                 other.execute(update(Offer).where(Offer.id == offer.id).values(quantity=30_000, remaining_quantity=30_000))
@@ -77,9 +77,9 @@ def test_two_concurrent_runs_one_runs_the_other_is_skipped(pg_app, monkeypatch):
     market()
     real_match = matching.match
 
-    def slow(offers, demands):
+    def slow(offers, demands, *options):
         time.sleep(1.5)
-        return real_match(offers, demands)
+        return real_match(offers, demands, *options)
 
     monkeypatch.setattr(matching, "match", slow)
     outcomes = []

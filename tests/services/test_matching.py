@@ -86,8 +86,8 @@ def test_stock_lowered_during_a_run_makes_it_solve_again(market, monkeypatch):
     real_match = matching.match
     calls = []
 
-    def producer_lowers_stock_meanwhile(offers, demands):
-        result = real_match(offers, demands)
+    def producer_lowers_stock_meanwhile(offers, demands, *options):
+        result = real_match(offers, demands, *options)
         if not calls:
             db.session.execute(Offer.__table__.update().where(Offer.id == offer.id)
                                .values(quantity=20_000, remaining_quantity=20_000))
