@@ -13,8 +13,8 @@ from .columns import group_demands, group_offers, markets, tabulate
 from .market import Allocation, Demand, MatchResult, MatchSummary, Offer, is_compatible
 from .network import build_hub_network
 from .pairing import pair_groups, split_to_members
-from .parallel import helper_process, solve_networks
-from .solver import SolverError
+from .parallel import helper_process, solve_markets
+from .solver import SolverError, solve_network
 
 __all__ = ["Allocation", "Demand", "MatchResult", "MatchSummary", "Offer", "SolverError",
            "collector_paused", "is_compatible", "match"]
@@ -24,7 +24,7 @@ def match(offers, demands, parallel_from_rows=None):
     """Allocate offers to demands: classes first, then own region, then lowest price, deterministically.
 
     With `parallel_from_rows`, a run of that many offers and demands in all solves its independent
-    markets on two cores (`parallel.solve_networks`); the result is the same.
+    markets on two cores (`parallel.solve_markets`); the result is the same.
     """
     offers, demands = tuple(offers), tuple(demands)
     parallel = parallel_from_rows is not None and len(offers) + len(demands) >= parallel_from_rows
@@ -34,8 +34,7 @@ def match(offers, demands, parallel_from_rows=None):
         live_demands = demand_columns.take(np.flatnonzero(demand_columns.units))
         found = [_Market(vocabulary, live_offers.take(offer_rows), live_demands.take(demand_rows))
                  for offer_rows, demand_rows in markets(vocabulary, live_offers, live_demands)]
-        flows = solve_networks([market.network for market in found], helper)
-        parts = [market.allocations(market_flows) for market, market_flows in zip(found, flows)]
+        parts = solve_markets(found, helper)
         columns = AllocationColumns(*(np.concatenate(part) for part in zip(*parts))) if parts else None
         return MatchResult(_allocations(vocabulary, columns),
                            summarise(vocabulary, columns, offer_columns, demand_columns))
@@ -78,9 +77,10 @@ class _Market:
         self.offer_groups, self.demand_groups = group_offers(offers), group_demands(demands)
         self.network = build_hub_network(vocabulary, offers, self.offer_groups, demands, self.demand_groups)
 
-    def allocations(self, flows):
-        """Return the market's allocations, from the network's optimal flows, as AllocationColumns."""
+    def solved(self):
+        """Return the market's optimal allocations as AllocationColumns."""
         offers, demands = self.offers, self.demands
+        flows = solve_network(self.network)
         offer_rows, demand_rows, units = split_to_members(self.offer_groups, self.demand_groups,
                                                           *pair_groups(self.network, flows))
         return AllocationColumns(offers.ids[offer_rows], demands.ids[demand_rows], units, offers.price[offer_rows],

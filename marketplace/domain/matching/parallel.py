@@ -4,9 +4,9 @@ OR-Tools' max flow holds the GIL, so threads would only take turns. The helper i
 `python -c` process of our own rather than multiprocessing: a Celery prefork child may not start
 multiprocessing children, and the spawn method re-imports the caller's main module. It starts as
 the run starts, so that its imports (half a second) overlap the reading and grouping; it then
-reads networks on stdin, writes their flows on stdout and exits. If it cannot start or fails, its
-markets are solved here instead, so the result never depends on it. Both sides run the same
-deterministic solver on the same arrays, so the flows are the same either way.
+reads markets on stdin, writes their allocations on stdout and exits. If it cannot start or
+fails, its markets are solved here instead, so the result never depends on it. Both sides run the
+same deterministic code on the same arrays, so the allocations are the same either way.
 """
 import logging
 import pickle
@@ -14,10 +14,8 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
-from .solver import solve_network
 
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -38,22 +36,22 @@ def helper_process(wanted):
                 stream.close()
 
 
-def solve_networks(networks, helper=None):
-    """Return each network's flows, in order; with a helper and two markets or more, the costliest
-    is solved here and the others by the helper."""
-    if helper is None or len(networks) < 2:
-        return [solve_network(network) for network in networks]
-    costliest = max(range(len(networks)), key=lambda k: _cost(networks[k]))
-    others = [k for k in range(len(networks)) if k != costliest]
-    sent = _send(helper, [networks[k] for k in others])
-    flows = {costliest: solve_network(networks[costliest])}
-    flows.update(zip(others, _helper_flows(helper if sent else None, [networks[k] for k in others])))
-    return [flows[k] for k in range(len(networks))]
+def solve_markets(markets, helper=None):
+    """Return each market's allocations (`market.solved()`), in order; with a helper and two markets
+    or more, the costliest is solved here and the others by the helper."""
+    if helper is None or len(markets) < 2:
+        return [market.solved() for market in markets]
+    costliest = max(range(len(markets)), key=lambda k: _cost(markets[k]))
+    others = [k for k in range(len(markets)) if k != costliest]
+    sent = _send(helper, [markets[k] for k in others])
+    solved = {costliest: markets[costliest].solved()}
+    solved.update(zip(others, _helper_results(helper if sent else None, [markets[k] for k in others])))
+    return [solved[k] for k in range(len(markets))]
 
 
-def _cost(network):
+def _cost(market):
     # Max flows on the grids dominate: the node count ranks markets by solving time (measured).
-    return network.num_nodes
+    return market.network.num_nodes
 
 
 def _start():
@@ -69,11 +67,10 @@ def _start():
     return helper
 
 
-def _send(helper, networks):
-    """Send the networks to the helper; False if it died before reading them."""
+def _send(helper, markets):
+    """Send the markets to the helper; False if it died before reading them."""
     try:
-        helper.stdin.write(pickle.dumps([replace(network, cells=[]) for network in networks],
-                                        protocol=pickle.HIGHEST_PROTOCOL))
+        helper.stdin.write(pickle.dumps(markets, protocol=pickle.HIGHEST_PROTOCOL))
         helper.stdin.close()
         return True
     except OSError:
@@ -82,16 +79,16 @@ def _send(helper, networks):
         return False
 
 
-def _helper_flows(helper, networks):
-    """Return the helper's flows, or solve the networks here if it failed."""
+def _helper_results(helper, markets):
+    """Return the helper's allocations, or solve the markets here if it failed."""
     if helper is not None:
         output = helper.stdout.read()
         if helper.wait() == 0:
-            log.info("matching: %d market(s) solved in a helper process", len(networks))
+            log.info("matching: %d market(s) solved in a helper process", len(markets))
             return pickle.loads(output)
         log.error("the matching helper process failed (exit %s): %s; solving its markets here",
                   helper.returncode, _tail(helper))
-    return [solve_network(network) for network in networks]
+    return [market.solved() for market in markets]
 
 
 def _tail(helper, size=4000):
@@ -101,10 +98,10 @@ def _tail(helper, size=4000):
 
 
 def serve():
-    """The helper's side: solve the networks pickled on stdin, write their flows on stdout."""
+    """The helper's side: solve the markets pickled on stdin, write their allocations on stdout."""
     payload = sys.stdin.buffer.read()
     if not payload:  # the run needed no helper after all
         return
-    flows = [solve_network(network) for network in pickle.loads(payload)]
-    sys.stdout.buffer.write(pickle.dumps(flows, protocol=pickle.HIGHEST_PROTOCOL))
+    solved = [market.solved() for market in pickle.loads(payload)]
+    sys.stdout.buffer.write(pickle.dumps(solved, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
