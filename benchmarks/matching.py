@@ -90,8 +90,9 @@ def _synthetic_demand(rng, id, codes, weights):
     ceiling = 5 * round(BASE_PRICE[category] * rng.uniform(1.0, 1.6) / 5)  # buyers state round ceilings
     # Lots of about 50,000 units, never below the minimum a demand may ask (smaller needs are pooled).
     units = max(MIN_ORDER_VOLUME, round(rng.lognormvariate(11.0, 0.5), -3))  # median ~60,000 units
-    return Demand(id, category, rng.choices(codes, weights)[0], TODAY + timedelta(days=rng.randint(2, 45)),
-                  ceiling, int(units), priority_rank(kind, category, public_facing), substitutes)
+    # Plain strings, as the service reads them from the database.
+    return Demand(id, str(category), rng.choices(codes, weights)[0], TODAY + timedelta(days=rng.randint(2, 45)),
+                  ceiling, int(units), priority_rank(kind, category, public_facing), frozenset(map(str, substitutes)))
 
 
 def greedy_first_come(offers, demands):
