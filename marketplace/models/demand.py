@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -31,12 +31,14 @@ class Demand(db.Model):
         CheckConstraint("max_unit_price_cents > 0", name="max_unit_price_positive"),
         CheckConstraint("reserved_quantity >= 0", name="reserved_not_negative"),
         CheckConstraint("matched_quantity + reserved_quantity <= quantity", name="reserved_within_quantity"),
+        # What a proposal's foreign key points at (its buyer is the demand's organisation); also a buyer's demands.
+        UniqueConstraint("organisation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
-    category: Mapped[str] = mapped_column(String(16), index=True)
+    category: Mapped[str] = mapped_column(String(16))
     accepted_substitutes: Mapped[list] = mapped_column(JSON, default=list)
     quantity: Mapped[int] = mapped_column(Integer)
     matched_quantity: Mapped[int] = mapped_column(Integer, default=0)
@@ -44,12 +46,12 @@ class Demand(db.Model):
     reserved_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # What the matched units cost in all, excluding tax: the base of pool members' shares.
     matched_total_cents: Mapped[int] = mapped_column(Integer, default=0)
-    region_code: Mapped[str] = mapped_column(String(3), index=True)
+    region_code: Mapped[str] = mapped_column(String(3))
     departement_code: Mapped[str] = mapped_column(String(3))
     max_unit_price_cents: Mapped[int] = mapped_column(Integer)
     needed_by: Mapped[date] = mapped_column(Date)
     public_facing: Mapped[bool] = mapped_column(Boolean, default=False)
-    priority_rank: Mapped[int] = mapped_column(Integer, index=True)
+    priority_rank: Mapped[int] = mapped_column(Integer)
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(30))

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.offers import EDITABLE, LISTABLE, SUBMITTABLE, WITHDRAWABLE, OfferStatus, delivery_mask
@@ -30,10 +30,13 @@ class Offer(db.Model):
         Index("ix_offer_listed_category_id", "listed", "category", "id"),
         # The moderation queue.
         Index("ix_offer_status_region", "status", "region_code", "submitted_at"),
+        # What a proposal's foreign key points at (its seller is the offer's organisation); also a
+        # producer's offers.
+        UniqueConstraint("organisation_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     certification_id: Mapped[int] = mapped_column(ForeignKey("certification.id"), index=True)
     # The producer's region: the regional administrator who moderates the offer.
     region_code: Mapped[str] = mapped_column(String(3))

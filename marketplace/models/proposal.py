@@ -2,7 +2,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -32,14 +32,18 @@ class Proposal(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price_cents > 0", name="price_positive"),
         Index("ix_proposal_status_expires", "status", "expires_at"),
+        # Seller and buyer are the offer's and the demand's organisations: one key checks the row and the
+        # copy together (a national run writes 200,000 proposals, each foreign key is a lookup per row).
+        ForeignKeyConstraint(["seller_organisation_id", "offer_id"], ["offer.organisation_id", "offer.id"]),
+        ForeignKeyConstraint(["buyer_organisation_id", "demand_id"], ["demand.organisation_id", "demand.id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
-    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id"), index=True)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("matching_run.id"), index=True)
-    buyer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    seller_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    offer_id: Mapped[int] = mapped_column()
+    demand_id: Mapped[int] = mapped_column(index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("matching_run.id"))
+    buyer_organisation_id: Mapped[int] = mapped_column(index=True)
+    seller_organisation_id: Mapped[int] = mapped_column(index=True)
     source: Mapped[str] = mapped_column(String(24), default=ProposalSource.MATCHING)
     category: Mapped[str] = mapped_column(String(16))
     # The demand's delivery region: whose administrators oversee the proposal.
@@ -58,10 +62,14 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    offer = relationship("Offer")
-    demand = relationship("Demand")
-    buyer_organisation = relationship("Organisation", foreign_keys=[buyer_organisation_id])
-    seller_organisation = relationship("Organisation", foreign_keys=[seller_organisation_id])
+    # Explicit joins, one column each: through the composite keys, offer and seller_organisation would
+    # both write seller_organisation_id.
+    offer = relationship("Offer", primaryjoin="Offer.id == foreign(Proposal.offer_id)")
+    demand = relationship("Demand", primaryjoin="Demand.id == foreign(Proposal.demand_id)")
+    buyer_organisation = relationship("Organisation",
+                                      primaryjoin="Organisation.id == foreign(Proposal.buyer_organisation_id)")
+    seller_organisation = relationship("Organisation",
+                                       primaryjoin="Organisation.id == foreign(Proposal.seller_organisation_id)")
     order = relationship("Order", back_populates="proposal", uselist=False)
 
     @property

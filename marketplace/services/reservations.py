@@ -83,7 +83,6 @@ OFFERS_IN_BULK = text("""
                      listed = offer.remaining_quantity > v.q
     FROM unnest(CAST(:ids AS integer[]), CAST(:units AS integer[])) AS v(id, q)
     WHERE offer.id = v.id AND offer.listed AND offer.remaining_quantity >= v.q
-    RETURNING offer.id
 """)
 DEMANDS_IN_BULK = text("""
     UPDATE demand SET reserved_quantity = demand.reserved_quantity + v.q
@@ -91,20 +90,18 @@ DEMANDS_IN_BULK = text("""
     WHERE demand.id = v.id AND demand.status IN ('open', 'partially_matched')
       AND demand.quantity - demand.matched_quantity - demand.reserved_quantity >= v.q
       AND demand.updated_at IS NOT DISTINCT FROM v.stamp
-    RETURNING demand.id
 """)
 
 
 def _reserve_offers_in_bulk(offers):
     ids = sorted(offers)
-    done = db.session.execute(OFFERS_IN_BULK, {"ids": ids, "units": [offers[i] for i in ids]}).all()
-    _expect(len(done), len(ids))
+    _expect(db.session.execute(OFFERS_IN_BULK, {"ids": ids, "units": [offers[i] for i in ids]}).rowcount, len(ids))
 
 
 def _reserve_demands_in_bulk(demands, stamps):
     ids = sorted(demands)
     parameters = {"ids": ids, "units": [demands[i] for i in ids], "stamps": [stamps[i] for i in ids]}
-    _expect(len(db.session.execute(DEMANDS_IN_BULK, parameters).all()), len(ids))
+    _expect(db.session.execute(DEMANDS_IN_BULK, parameters).rowcount, len(ids))
 
 
 def locked(model, row_id):

@@ -11,7 +11,8 @@ from marketplace.models import Demand, MatchingRun, Offer, Proposal
 from marketplace.services import matching
 from marketplace.services.matching import RunStatus, run_matching
 from marketplace.services.reservations import StockChanged, reserve
-from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
+from tests.factories import (DemandFactory, OfferFactory, OrganisationFactory, ProducerFactory, ProposalFactory,
+                             UserFactory)
 from workers.tasks.matching import _delivered_too_often, run_matching_task
 
 pytestmark = pytest.mark.integration
@@ -51,6 +52,13 @@ def test_the_conditional_update_refuses_to_over_allocate(pg_app):
     with pytest.raises(IntegrityError):  # the schema's CHECK is the last guard
         db.session.execute(update(Offer).where(Offer.id == offer.id).values(remaining_quantity=-1,
                                                                             allocated_quantity=100_001))
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("party", ["seller_organisation", "buyer_organisation"])
+def test_the_database_refuses_a_proposal_whose_party_is_not_its_offers_or_demands(pg_app, party):
+    with pytest.raises(IntegrityError):  # one composite foreign key checks the offer (demand) and its copy
+        ProposalFactory(**{party: OrganisationFactory()})
     db.session.rollback()
 
 
