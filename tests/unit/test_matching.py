@@ -102,6 +102,18 @@ def test_duplicate_ids_are_refused():
         match([offer(1), offer(1)], [demand(10)])
 
 
+@pytest.mark.parametrize("offers, demands, message", [
+    ([offer(1, units=2**31)], [demand(10)], "offer 1: units must be an integer from 0 to 2147483647"),
+    ([offer(1, units=-5)], [demand(10)], "offer 1: units"),
+    ([offer(1, price=1.5)], [demand(10)], "offer 1: unit_price_cents"),
+    ([offer(1)], [demand(10, priority=0)], "demand 10: priority must be an integer from 1"),
+    ([offer(1)], [demand(10, ceiling=None)], "demand 10: max_unit_price_cents"),
+])
+def test_quantities_prices_and_priorities_the_database_cannot_hold_are_refused(offers, demands, message):
+    with pytest.raises(ValueError, match=message):
+        match(offers, demands)
+
+
 # --- random markets against an independent linear program ------------------------------------
 
 @st.composite
