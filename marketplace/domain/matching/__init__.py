@@ -59,6 +59,8 @@ def collector_paused():
 
 
 class AllocationColumns(NamedTuple):
+    """Allocations column by column, as the markets produce them."""
+
     offer_ids: np.ndarray
     demand_ids: np.ndarray
     units: np.ndarray

@@ -14,7 +14,7 @@ from operator import attrgetter
 
 import numpy as np
 
-# The database's integer columns: every sum of units, and of units times prices, fits in 64 bits.
+# The database's integer columns: every sum of units, and every units-times-price product, fits in 64 bits.
 INTEGER_LIMIT = 2**31
 
 
