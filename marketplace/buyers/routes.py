@@ -6,7 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from ..auth.forms import category_choices
 from ..domain.errors import DomainError
+from ..domain.geography import regions
+from ..domain.masks import CATEGORIES
 from ..domain.organisations import SECTORS, OrganisationKind
 from ..domain.priority import priority_label
 from ..policy import buyer_required, ensure_can_see_pool, ensure_member_of
@@ -116,14 +119,17 @@ def cancel_demand(demand_id):
 @bp.get("/pools")
 @buyer_required
 def my_pools():
-    """List the pools the organisation runs or joined, and the open pools of a sector."""
+    """List the pools the organisation runs or joined, and the open pools of a sector, region and category."""
     organisation = current_user.organisation
     sector = request.args.get("sector") or organisation.sector
     sector = sector if sector in SECTORS else None
+    region = request.args.get("region") if request.args.get("region") in regions() else None
+    category = request.args.get("category") if request.args.get("category") in CATEGORIES else None
     is_company = organisation.kind == OrganisationKind.COMPANY
-    joinable = pools.open_sector_pools(sector) if is_company and sector else []
+    joinable = pools.open_sector_pools(sector, region, category) if is_company and sector else []
     return render_template("buyers/pools.html", pools=pools.pools_of(organisation.id), joinable=joinable,
-                           sector=sector, sectors=SECTORS, is_company=is_company)
+                           sector=sector, sectors=SECTORS, region=region, category=category,
+                           categories=category_choices(), is_company=is_company)
 
 
 @bp.route("/pools/new", methods=["GET", "POST"])

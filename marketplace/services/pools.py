@@ -143,7 +143,7 @@ def cancel_pool(user, pool):
     record_decision(user, "pool.cancelled", pool, after={"status": pool.status})
     links = {
         "link": external_url("buyers.pool", pool_id=pool.id),
-        "pools_link": external_url("buyers.my_pools", **({"sector": pool.sector} if pool.sector else {})),
+        "pools_link": external_url("buyers.my_pools", **pool_list_filters(pool)),
         "demand_link": external_url("buyers.new_demand"),
     }
     for membership in pool.memberships:
@@ -181,10 +181,18 @@ def pools_of(organisation_id):
     ).all()
 
 
-def open_sector_pools(sector, region_code=None):
-    """Return the open sector pools of a sector, in a region if given."""
+def pool_list_filters(pool):
+    """Return the pool list's filters that find pools like this one: its category, region and sector."""
+    filters = {"category": pool.category, "region": pool.region_code}
+    return filters | ({"sector": pool.sector} if pool.sector else {})
+
+
+def open_sector_pools(sector, region_code=None, category=None):
+    """Return the open sector pools of a sector, in a region and of a category if given."""
     query = select(Pool).where(Pool.status == PoolStatus.OPEN, Pool.kind == PoolKind.SECTOR, Pool.sector == sector)
     if region_code:
         query = query.where(Pool.region_code == region_code)
+    if category:
+        query = query.where(Pool.category == category)
     return db.session.scalars(query.order_by(Pool.needed_by, Pool.id)).all()
 

@@ -1,3 +1,6 @@
+import re
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import select
 
@@ -27,11 +30,11 @@ def test_a_sector_referent_opens_a_pool(client, login):
 
 def test_an_sme_finds_the_open_pools_of_its_sector_and_joins_one(client, login):
     pool = PoolFactory(sector="Bois")
-    PoolFactory(organisation=OrganisationFactory(kind=OrganisationKind.SECTOR_REFERENT, sector="Automobile"),
-                sector="Automobile", category="FFP2")
+    other = PoolFactory(organisation=OrganisationFactory(kind=OrganisationKind.SECTOR_REFERENT, sector="Automobile"),
+                        sector="Automobile", category="FFP2")
     login(sme())
     listing = client.get("/buyers/pools?sector=Bois").get_data(as_text=True)
-    assert f"/buyers/pools/{pool.id}" in listing and "FFP2" not in listing
+    assert f"/buyers/pools/{pool.id}\"" in listing and f"/buyers/pools/{other.id}\"" not in listing
     refused = client.post(f"/buyers/pools/{pool.id}/join", data={"quantity": "500"}).get_data(as_text=True)
     assert "Confirmez que votre entreprise est une PME de la filière Bois." in refused
     response = client.post(f"/buyers/pools/{pool.id}/join", data={"quantity": "500", "in_sector": "y"})
@@ -111,11 +114,11 @@ def test_a_closed_pool_is_hidden_from_companies_that_did_not_join_it(client, log
 
 def test_my_pools_lists_the_pools_run_and_joined(client, login):
     user = sme()
-    PoolMembershipFactory(organisation=user.organisation, user=user, pool=PoolFactory(category="FFP1"))
-    PoolMembershipFactory(pool=PoolFactory(category="FFP3"))
+    joined = PoolMembershipFactory(organisation=user.organisation, user=user, pool=PoolFactory(category="FFP1")).pool
+    other = PoolMembershipFactory(pool=PoolFactory(category="FFP3")).pool
     login(user)
     page = client.get("/buyers/pools").get_data(as_text=True)
-    assert "FFP1" in page and "FFP3" not in page
+    assert f"/buyers/pools/{joined.id}\"" in page and f"/buyers/pools/{other.id}\"" not in page
 
 
 def test_the_referents_cancel_button_mails_every_member(client, login, outbox):
@@ -135,3 +138,39 @@ def test_the_referents_cancel_button_mails_every_member(client, login, outbox):
     assert sorted(m["To"] for m in outbox.messages()) == sorted(m.user.email for m in members)
     [mail] = outbox.to(members[1].user.email)
     assert "Votre organisation avait demandé 4\u202f000 unités dans cet achat groupé." in outbox.text(mail)
+
+
+def test_the_cancellation_mail_links_to_the_open_pools_of_the_same_sector_category_and_region(client, login, outbox):
+    cancelled = PoolFactory(category="UNS1", region_code="53")
+    member = PoolMembershipFactory(pool=cancelled, quantity=4_000, organisation=OrganisationFactory(headcount=40))
+    same = PoolFactory(organisation=cancelled.organisation, category="UNS1", region_code="53")
+    other_category = PoolFactory(organisation=cancelled.organisation, category="FFP1", region_code="53")
+    other_region = PoolFactory(organisation=cancelled.organisation, category="UNS1", region_code="84")
+    other_sector = PoolFactory(organisation=OrganisationFactory(kind=OrganisationKind.SECTOR_REFERENT, sector="Automobile"),
+                               sector="Automobile", category="UNS1", region_code="53")
+    pools.cancel_pool(UserFactory(organisation=cancelled.organisation), cancelled)
+
+    [mail] = outbox.to(member.user.email)
+    link = re.search(r"rejoindre un autre achat groupé ouvert : (\S+)", outbox.text(mail)).group(1)
+    login(member.user)
+    url = urlsplit(link)
+    page = client.get(f"{url.path}?{url.query}").get_data(as_text=True)
+
+    joinable = page.split('id="joinable"')[1]
+    assert f"/buyers/pools/{same.id}\"" in joinable
+    for pool in (cancelled, other_category, other_region, other_sector):
+        assert f"/buyers/pools/{pool.id}\"" not in joinable
+    assert '<option value="Bois" selected>' in joinable
+    assert '<option value="UNS1" selected>' in joinable and '<option value="53" selected>' in joinable
+
+
+def test_a_newcomer_filters_the_open_pools_of_a_sector_by_category_and_region(client, login):
+    wanted = PoolFactory(category="FFP2", region_code="84")
+    unwanted = PoolFactory(category="FFP2", region_code="53")
+    login(sme())
+    page = client.get("/buyers/pools").get_data(as_text=True)
+    assert 'name="sector"' in page and 'name="category"' in page and 'name="region"' in page
+    joinable = client.get("/buyers/pools?sector=Bois&category=FFP2&region=84").get_data(as_text=True)
+    assert f"/buyers/pools/{wanted.id}\"" in joinable and f"/buyers/pools/{unwanted.id}\"" not in joinable
+    nothing = client.get("/buyers/pools?sector=Bois&category=FFP3").get_data(as_text=True)
+    assert "/buyers/pools/" + str(wanted.id) not in nothing
