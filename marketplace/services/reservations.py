@@ -5,7 +5,7 @@ reserved_quantity the units of its pending proposals (accepted ones move to matc
 """
 from collections import defaultdict
 
-from sqlalchemy import case, select, text, update
+from sqlalchemy import case, select, update
 
 from ..domain.offers import LISTABLE, OfferStatus, status_after_allocation
 from ..extensions import db
@@ -75,33 +75,41 @@ def _demand_update(demand_id, units, stamp):
     )
 
 
-# One statement per table however many rows: the same conditions as above, for national runs.
-OFFERS_IN_BULK = text("""
+# One statement per table however many rows: the same conditions as above, for national runs. The
+# arrays go as binary parameters (%b): in psycopg's text format each element is dumped on its own,
+# which took a second for a national run's 160,000 timestamps, against 0.06 s in binary.
+OFFERS_IN_BULK = """
     UPDATE offer SET allocated_quantity = offer.allocated_quantity + v.q,
                      remaining_quantity = offer.remaining_quantity - v.q,
                      status = CASE WHEN offer.remaining_quantity = v.q THEN 'sold_out' ELSE 'partially_allocated' END,
                      listed = offer.remaining_quantity > v.q
-    FROM unnest(CAST(:ids AS integer[]), CAST(:units AS integer[])) AS v(id, q)
+    FROM unnest(CAST(%b AS integer[]), CAST(%b AS integer[])) AS v(id, q)
     WHERE offer.id = v.id AND offer.listed AND offer.remaining_quantity >= v.q
-""")
-DEMANDS_IN_BULK = text("""
+"""
+DEMANDS_IN_BULK = """
     UPDATE demand SET reserved_quantity = demand.reserved_quantity + v.q
-    FROM unnest(CAST(:ids AS integer[]), CAST(:units AS integer[]), CAST(:stamps AS timestamptz[])) AS v(id, q, stamp)
+    FROM unnest(CAST(%b AS integer[]), CAST(%b AS integer[]), CAST(%b AS timestamptz[])) AS v(id, q, stamp)
     WHERE demand.id = v.id AND demand.status IN ('open', 'partially_matched')
       AND demand.quantity - demand.matched_quantity - demand.reserved_quantity >= v.q
       AND demand.updated_at IS NOT DISTINCT FROM v.stamp
-""")
+"""
 
 
 def _reserve_offers_in_bulk(offers):
     ids = sorted(offers)
-    _expect(db.session.execute(OFFERS_IN_BULK, {"ids": ids, "units": [offers[i] for i in ids]}).rowcount, len(ids))
+    _expect(_updated_rows(OFFERS_IN_BULK, (ids, [offers[i] for i in ids])), len(ids))
 
 
 def _reserve_demands_in_bulk(demands, stamps):
     ids = sorted(demands)
-    parameters = {"ids": ids, "units": [demands[i] for i in ids], "stamps": [stamps[i] for i in ids]}
-    _expect(db.session.execute(DEMANDS_IN_BULK, parameters).rowcount, len(ids))
+    _expect(_updated_rows(DEMANDS_IN_BULK, (ids, [demands[i] for i in ids], [stamps[i] for i in ids])), len(ids))
+
+
+def _updated_rows(statement, parameters):
+    """Run an UPDATE on the session's own psycopg connection (same transaction); return its row count."""
+    with db.session.connection().connection.dbapi_connection.cursor() as cursor:
+        cursor.execute(statement, parameters)
+        return cursor.rowcount
 
 
 def locked(model, row_id):

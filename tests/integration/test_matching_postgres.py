@@ -62,6 +62,22 @@ def test_the_database_refuses_a_proposal_whose_party_is_not_its_offers_or_demand
     db.session.rollback()
 
 
+def test_the_bulk_reservation_takes_units_only_from_a_demand_unchanged_since_read(pg_app):
+    offer = market(offers=1, demands=2)[0]
+    first, second = db.session.scalars(select(Demand).order_by(Demand.id)).all()
+    stale = second.updated_at
+    db.session.execute(update(Demand).where(Demand.id == second.id).values(updated_at=func.now()))
+    db.session.commit()
+    with pytest.raises(StockChanged):  # the buyer edited the second demand after it was read
+        reserve([(offer.id, 20)], [(first.id, 10, first.updated_at), (second.id, 10, stale)])
+    db.session.rollback()
+    reserve([(offer.id, 10)], [(first.id, 10, first.updated_at)])
+    db.session.commit()
+    db.session.expire_all()
+    assert (db.session.get(Demand, first.id).reserved_quantity, db.session.get(Demand, second.id).reserved_quantity) == (10, 0)
+    assert db.session.get(Offer, offer.id).allocated_quantity == 10
+
+
 def test_a_producer_lowering_stock_during_a_run_is_never_over_allocated(pg_app, monkeypatch):
     offer = market(offers=1, demands=3)[0]
     real_match, solves = matching.match, []
