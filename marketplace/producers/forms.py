@@ -10,7 +10,7 @@ from ..auth.forms import category_choices, choices
 from ..domain.certifications import TestingBody
 from ..domain.errors import DomainError
 from ..domain.geography import regions
-from ..domain.offers import parse_price_cents
+from ..domain.offers import MAX_QUANTITY, parse_price_cents
 from ..fields import WholeNumberField
 from ..services.offers import DeliveryScope
 from ..web import valid_data
@@ -81,7 +81,7 @@ class OfferForm(FlaskForm):
     category = SelectField(_l("Mask category"), validators=[DataRequired()])
     quantity = WholeNumberField(
         _l("Quantity available (units)"),
-        validators=[InputRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=100_000_000)],
+        validators=[InputRequired(message=_l("Enter a whole number.")), NumberRange(min=1, max=MAX_QUANTITY)],
     )
     unit_price = StringField(
         _l("Unit price excluding tax (€)"), validators=[DataRequired()], description=_l("For example 0.95")
@@ -116,7 +116,13 @@ class OfferForm(FlaskForm):
 
     def offer_data(self):
         """Return what the offer services expect."""
-        return {**self.data, "unit_price_cents": parse_price_cents(self.unit_price.data)}
+        # A price in error has no cents.
+        cents = None if self.unit_price.errors else parse_price_cents(self.unit_price.data)
+        return {**self.data, "unit_price_cents": cents}
+
+    def checkable_data(self):
+        """Return the offer without the fields typed wrong, for the rules that can still be checked."""
+        return valid_data(self, self.offer_data())
 
 
 class ImportForm(FlaskForm):

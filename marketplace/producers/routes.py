@@ -95,7 +95,7 @@ def certification_report(certification_id):
 def new_offer():
     """List a new offer, as a draft or submitted to moderation."""
     form = OfferForm()
-    if form.validate_on_submit():
+    if validate_all(form, lambda f: offers.check_offer(current_user.organisation, f.checkable_data())):
         try:
             submit = "submit" in request.form
             offer = offers.create_offer(current_user, form.offer_data(), submit=submit)
@@ -126,7 +126,7 @@ def edit_offer(offer_id):
         own = item.delivery_regions == [item.organisation.region_code]
         form.delivery_scope.data = "all" if item.delivers_everywhere else "own" if own else "several"
         form.regions.data = item.delivery_regions if form.delivery_scope.data == "several" else []
-    if form.validate_on_submit():
+    if validate_all(form, lambda f: offers.check_offer(item.organisation, f.checkable_data(), item.allocated_quantity)):
         try:
             offers.update_offer(current_user, item, form.offer_data())
         except DomainError as error:

@@ -2,9 +2,10 @@
 from flask_babel import format_date
 from sqlalchemy import select
 
+from ..domain import offers as offer_rules
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.geography import regions
-from ..domain.masks import CATEGORIES, Category, is_authorised_on
+from ..domain.masks import Category
 from ..domain.offers import LISTABLE, MODERATED_FIELDS, OfferStatus, status_after_allocation
 from ..domain.vat import vat_rate_bp
 from ..extensions import db
@@ -15,8 +16,6 @@ from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
 from .certifications import verified_certification_for
 from .demands import local_today
-
-MAX_QUANTITY = 100_000_000
 
 
 class DeliveryScope:
@@ -46,22 +45,18 @@ def _certified(organisation, category):
     return certification
 
 
-def _check_dates(category, available_from, expires_on, refusals):
-    if expires_on is not None and available_from is not None and expires_on < available_from:
-        refusals.errors.append(DomainError(N_("The offer cannot expire before it is available."), field="expires_on"))
-    elif expires_on is not None and expires_on < local_today():
-        refusals.errors.append(DomainError(N_("This expiry date is already past."), field="expires_on"))
-    if category is not None and available_from is not None and not is_authorised_on(category, available_from):
-        refusals.errors.append(DomainError(
-            N_("%(category)s masks may only be imported and used until %(date)s."), field="available_from",
-            category=category, date=format_date(CATEGORIES[category].valid_until),
-        ))
+def _delivery_checkable(data):
+    # The scope typed wrong, or the regions typed wrong when they count: the field error says it all.
+    return has_inputs(data, "delivery_scope") and (
+        data["delivery_scope"] != DeliveryScope.SEVERAL or has_inputs(data, "regions")
+    )
 
 
-def check_offer(organisation, data):
+def check_offer(organisation, data, allocated=0):
     """Refuse every error of an offer at once; return its category, certification and regions delivered to.
 
-    An input left out of data (typed wrong elsewhere) is not checked.
+    An input left out of data (typed wrong elsewhere) is not checked; allocated is what an edited offer
+    has already allocated, which its quantity may not go below.
     """
     refusals = Refusals()
     category = Category(data["category"]) if has_inputs(data, "category") else None
@@ -69,22 +64,20 @@ def check_offer(organisation, data):
     if category is not None:
         with refusals.check():
             certification = _certified(organisation, category)
-    if has_inputs(data, "quantity") and not 0 < data["quantity"] <= MAX_QUANTITY:
-        refusals.errors.append(
-            DomainError(N_("The quantity must be a whole number of units above zero."), field="quantity")
-        )
-    available_from, expires_on = data.get("available_from"), data.get("expires_on")
-    _check_dates(category, available_from, expires_on, refusals)
+    offer_rules.check_offer(data, local_today(), refusals, allocated)
     delivery_regions = None
-    with refusals.check():
-        delivery_regions = _delivery_regions(organisation, data.get("delivery_scope"), data.get("regions"))
+    if _delivery_checkable(data):
+        with refusals.check():
+            delivery_regions = _delivery_regions(organisation, data["delivery_scope"], data.get("regions"))
     refusals.raise_any()
     return category, certification, delivery_regions
 
 
-def offer_terms(organisation, data):
+def offer_terms(organisation, data, allocated=0):
     """Check what a producer typed for an offer and return the offer's fields; refuse every error at once."""
-    category, certification, delivery_regions = check_offer(organisation, data)
+    # Terms are read from every input: a delivery left out counts as left blank, not as not checkable.
+    data = {"delivery_scope": None, "regions": None} | data
+    category, certification, delivery_regions = check_offer(organisation, data, allocated)
     available_from = data["available_from"]
     return {
         "certification": certification,
@@ -147,12 +140,7 @@ def update_offer(user, offer, data):
     _ensure_owner(user, offer)
     if not offer.can_be_edited:
         raise DomainError(N_("This offer can no longer be edited."), ErrorCode.CONFLICT)
-    terms = offer_terms(offer.organisation, data)
-    if terms["quantity"] < offer.allocated_quantity:
-        raise DomainError(
-            N_("The quantity cannot go below the %(allocated)s units already allocated."),
-            field="quantity", allocated=offer.allocated_quantity,
-        )
+    terms = offer_terms(offer.organisation, data, offer.allocated_quantity)
     before = offer.snapshot()
     moderated_change = any(before[name] != terms[name] for name in MODERATED_FIELDS)
     _apply(offer, terms)
