@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import regions
@@ -12,7 +13,7 @@ from ..domain.refund import (
     Section, StatementEntry, build_statement, cap_for, is_in_window, policy_from, refund_shares,
 )
 from ..extensions import db
-from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Order, Organisation
+from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Offer, Order, Organisation
 from ..models.refund import ExternalOrderKind, line_key
 from .audit import record_decision
 from .orders import amounts_of, local_date, order_date
@@ -75,7 +76,7 @@ def refund_files_page(region_codes, page):
         .order_by(Organisation.region_code, Organisation.name, Organisation.id)
     )
     pagination = db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-    return pagination, [refund_file(organisation) for organisation in pagination.items]
+    return pagination, refund_files(pagination.items)
 
 
 def _sum_by_key(rows, cents):
@@ -107,17 +108,35 @@ def _external_entry(external, overseas, funding_cents):
 
 def refund_file(organisation):
     """Gather the body's orders, fundings and shares and compute its statement."""
+    return refund_files([organisation])[0]
+
+
+def refund_files(organisations):
+    """Gather the orders, fundings and shares of several bodies in a few queries, and compute each statement."""
+    ids = [organisation.id for organisation in organisations]
+    if not ids:
+        return []
+    fundings = _by_body(ExternalFunding, ExternalFunding.organisation_id, ids)
+    shares = _by_body(BeneficiaryShare, BeneficiaryShare.organisation_id, ids)
+    externals = _by_body(ExternalOrder, ExternalOrder.organisation_id, ids)
+    orders = _by_body(Order, Order.buyer_organisation_id, ids, selectinload(Order.seller_organisation),
+                      selectinload(Order.offer).selectinload(Offer.certification))
+    return [_refund_file(o, orders[o.id], externals[o.id], fundings[o.id], shares[o.id]) for o in organisations]
+
+
+def _by_body(model, owner, ids, *options):
+    """Return the records of these bodies, by id order, grouped by body id (every body has a list)."""
+    grouped = {body_id: [] for body_id in ids}
+    for record in db.session.scalars(select(model).where(owner.in_(ids)).options(*options).order_by(model.id)):
+        grouped[getattr(record, owner.key)].append(record)
+    return grouped
+
+
+def _refund_file(organisation, orders, externals, fundings, shares):
+    """Compute one body's statement from its records: the only way a statement is computed."""
     policy = current_policy()
     overseas = regions()[organisation.region_code].overseas
-    mine = organisation.id
-    fundings = list(db.session.scalars(
-        select(ExternalFunding).where(ExternalFunding.organisation_id == mine).order_by(ExternalFunding.id)))
-    shares = list(db.session.scalars(
-        select(BeneficiaryShare).where(BeneficiaryShare.organisation_id == mine).order_by(BeneficiaryShare.id)))
     funded = _sum_by_key(fundings, lambda f: f.amount_cents)
-    orders = db.session.scalars(select(Order).where(Order.buyer_organisation_id == mine).order_by(Order.id))
-    externals = db.session.scalars(
-        select(ExternalOrder).where(ExternalOrder.organisation_id == mine).order_by(ExternalOrder.id))
     entries = [_marketplace_entry(o, overseas, funded.get(line_key(o.id, None), 0)) for o in orders]
     entries += [_external_entry(e, overseas, funded.get(line_key(None, e.id), 0)) for e in externals]
     statement = build_statement(entries, policy)

@@ -6,7 +6,10 @@ from io import BytesIO
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import event
 
+from marketplace.extensions import db
+from marketplace.models import BeneficiaryShare, ExternalFunding
 from marketplace.services import refunds
 from tests.factories import (
     AdminFactory, CertificationFactory, LocalAuthorityFactory, NationalAdminFactory, OfferFactory, OrderFactory,
@@ -158,3 +161,81 @@ def test_the_administration_menu_links_to_the_statements(client, login):
     login(AdminFactory(admin_region_code="53"))
     dashboard = client.get("/admin/").get_data(as_text=True)
     assert 'href="/admin/refunds"' in dashboard and "États récapitulatifs des collectivités" in dashboard
+
+
+def bodies_in_different_situations():
+    """Rennes (mixed, a mandat missing), a funded and paid body, an overseas one, one with only a late order."""
+    rennes = rennes_with_three_eligible_orders().organisation
+    funded = commune("Commune de Fougères")
+    order = OrderFactory(buyer=funded, payment_reference="M-7")
+    db.session.add(ExternalFunding(organisation_id=funded.id, order_id=order.id, funder="FEDER", masks_funded=5_000,
+                                   amount_cents=400_000, receipt_reference="R-1"))
+    db.session.add(BeneficiaryShare(organisation_id=funded.id, order_id=order.id, beneficiary="CCAS de Fougères",
+                                    paid_cents=1_000_000))
+    db.session.commit()
+    overseas = commune("Ville de Saint-Denis", region_code="04", departement_code="974")
+    OrderFactory(buyer=overseas, quantity=3_000, unit_price_cents=240, payment_reference="M-8", offer=OfferFactory(
+        certification=CertificationFactory(category="UNS1", reusable=True, standard="DGA 3 µm")))
+    late = commune("Commune de Vannes")
+    OrderFactory(buyer=late, created_at=datetime(2020, 6, 2, 9, tzinfo=UTC), payment_reference="M-9")
+    return [rennes, funded, overseas, late]
+
+
+def csv_figures(csv):
+    """Return the eligible orders, masks, total incl. tax and refund of a statement's CSV."""
+    rows = [row.split(";") for row in csv.lstrip("\ufeff").splitlines()]
+    coded = [row for row in rows[1:] if len(row) > 5 and re.fullmatch(r"[ABC]\d+", row[1])]
+    total = next(row for row in rows if row[:2] == ["", "Total"])
+    return [str(len(coded)), str(sum(int(row[5]) for row in coded)), total[3], total[5]]
+
+
+def plain(text):
+    """Write a figure of the page as the CSV does: 57 750,00 € -> 57750,00."""
+    return re.sub(r"[\s€]", "", text)
+
+
+def test_the_list_shows_exactly_the_figures_of_each_bodys_statement(client, login):
+    bodies = bodies_in_different_situations()
+    login(NationalAdminFactory())
+    listing = client.get("/admin/refunds").get_data(as_text=True)
+    for body in bodies:
+        _, orders, masks, total_ttc, refund, status, _ = row_of(listing, body.name)
+        page = client.get(f"/admin/refunds/{body.id}").get_data(as_text=True)
+        csv = client.get(f"/admin/refunds/{body.id}/statement.csv").get_data(as_text=True)
+        claimed = re.search(r"Total de la participation demandée : ([^<]+)</p>", page).group(1)
+        assert [plain(orders), plain(masks), plain(total_ttc), plain(refund)] == csv_figures(csv), body.name
+        assert plain(refund) == plain(claimed), body.name
+        warning = re.search(r'class="alert alert-warning"[^>]*>([^<]*)<', page)
+        assert re.findall(r"[ABC]\d+", status) == re.findall(r"[ABC]\d+", warning.group(1) if warning else ""), body.name
+        assert (status == "Prêt à être signé") == ('class="alert alert-success"' in page), body.name
+    # The situations differ: a mandat missing, ready to sign, overseas cap, nothing eligible.
+    assert [row_of(listing, body.name)[5] for body in bodies] == [
+        "Mandat manquant : B1", "Prêt à être signé", "Prêt à être signé", "Aucune commande éligible"]
+    # 3 000 × 2,40 HT × 1,055 = 7 596,00 TTC, over the overseas cap: 3 000 × 2,50 = 7 500,00 → 3 750,00
+    assert row_of(listing, "Ville de Saint-Denis")[4] == "3 750,00 €"
+
+
+def test_the_list_reads_a_page_of_bodies_in_a_constant_number_of_queries(app, client, login):
+    login(AdminFactory(admin_region_code="53"))
+
+    def queries_of_the_list():
+        count = [0]
+
+        def counted(*args):
+            count[0] += 1
+
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            assert client.get("/admin/refunds").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+        return count[0]
+
+    bodies_in_different_situations()
+    few = queries_of_the_list()
+    for n in range(12):
+        body = commune(f"Commune {n:02d}")
+        OrderFactory(buyer=body, payment_reference=f"M-{n}")
+        OrderFactory(buyer=body, quantity=2_000, unit_price_cents=250, offer=OfferFactory(
+            certification=CertificationFactory(category="UNS1", reusable=True, standard="DGA 3 µm")))
+    assert queries_of_the_list() == few
