@@ -34,7 +34,11 @@ class Base:
         self._read_mail_delivery(env)
         self._read_matching(env)
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
+        self._read_redis_timeouts(env)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
+        self.RATELIMIT_STORAGE_OPTIONS = (
+            dict(self.REDIS_CLIENT_OPTIONS) if self.RATELIMIT_STORAGE_URI.startswith("redis") else {}
+        )
         self.CELERY = self._celery_settings()
         # Quota policy (a name in marketplace.domain.quotas.POLICIES) per channel and buyer kind, as JSON,
         # e.g. {"pool": {"company": "retail_2020"}}; none by default.
@@ -67,6 +71,18 @@ class Base:
     DEMO_PASSWORD = "masques2020"
     # Orders "of the order of 50,000 units" (DOMAIN.md §1): the smallest demand, and the lot a pool must reach.
     MIN_ORDER_VOLUME = 50_000
+
+    def _read_redis_timeouts(self, env):
+        """Read how long a Redis call may wait for a connection and for a reply before giving up."""
+        # A frozen Redis, or a host that drops packets, never refuses: without these a web request would
+        # wait 5 s per call (redis-py's default) or for ever (kombu's publish). Rate limit, task publish
+        # and the matching debounce key all use them; each then falls back (memory, sweep, next beat).
+        self.REDIS_CONNECT_TIMEOUT_SECONDS = float(env.get("REDIS_CONNECT_TIMEOUT_SECONDS", "1"))
+        self.REDIS_SOCKET_TIMEOUT_SECONDS = float(env.get("REDIS_SOCKET_TIMEOUT_SECONDS", "1"))
+        self.REDIS_CLIENT_OPTIONS = {
+            "socket_connect_timeout": self.REDIS_CONNECT_TIMEOUT_SECONDS,
+            "socket_timeout": self.REDIS_SOCKET_TIMEOUT_SECONDS,
+        }
 
     def _read_mail_delivery(self, env):
         """Read the outbox's timings: batches, retries with backoff, dead letters, sweep, digest."""
@@ -128,10 +144,12 @@ class Base:
                 "visibility_timeout": self.MAIL_VISIBILITY_TIMEOUT_SECONDS,
                 "socket_keepalive": True,
                 "health_check_interval": 10,
+                **self.REDIS_CLIENT_OPTIONS,
             },
             "result_backend_transport_options": {"socket_keepalive": True, "health_check_interval": 10},
-            # A web request publishing while Redis is down gives up quickly; the mail sweep catches up.
-            "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+            # A web request publishing while Redis is down gives up quickly; the mail sweep catches up. One
+            # retry at once reconnects a pooled connection Redis closed; a frozen Redis costs two socket timeouts.
+            "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0},
             "timezone": "Europe/Paris",
             "enable_utc": True,
         }

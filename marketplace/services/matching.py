@@ -370,8 +370,10 @@ def request_run(trigger=RunTrigger.EVENT):
     import redis
 
     window = config["MATCHING_DEBOUNCE_SECONDS"]
+    # A frozen Redis costs the request one socket timeout, not a hang (REDIS_CLIENT_OPTIONS).
+    client = redis.Redis.from_url(config["REDIS_URL"], **config["REDIS_CLIENT_OPTIONS"])
     try:
-        if redis.Redis.from_url(config["REDIS_URL"]).set("matching:debounce", "1", nx=True, ex=window):
+        if client.set("matching:debounce", "1", nx=True, ex=window):
             run_matching_task.apply_async(args=(trigger,), countdown=window)
     except Exception:
         log.exception("could not queue a matching run; the beat will run it")

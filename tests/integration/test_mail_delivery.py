@@ -208,15 +208,34 @@ def test_mail_still_flows_after_redis_restarts_under_a_running_worker(
     smtp_server.wait_for_ids(after, timeout=90)
 
 
-def test_an_offer_approved_while_redis_is_down_is_committed_and_the_sweep_mails_it_once_redis_is_back(
-    app_on_private_redis, private_redis, smtp_server, start_worker, caplog
-):
+def offer_to_approve(app):
+    """Return a submitted offer and a test client logged in as the administrator of its region."""
     producer = ProducerFactory(email="prod@armor.fr")
     offer = OfferFactory(certification=CertificationFactory(organisation=producer.organisation),
                          status=OfferStatus.SUBMITTED)
     admin = AdminFactory(admin_region_code=offer.region_code)
-    client = app_on_private_redis.test_client()
+    client = app.test_client()
     assert client.post("/auth/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
+    return offer, client
+
+
+def sweep_sends_once(start_worker, smtp_server, redis_url, row):
+    """Start a worker with a one-second sweep; check that it sends row's mail, once, to its recipient only."""
+    worker = mail_worker(start_worker, smtp_server, redis=redis_url, beat=True, MAIL_SWEEP_SECONDS="1",
+                         MAIL_SWEEP_GRACE_SECONDS="1")
+    smtp_server.wait_for_ids([row.message_id], timeout=30)
+    worker.stop()  # a warm shutdown: whatever the worker was sending is in before counting
+
+    received = [(mail.message_id, mail.recipients) for mail in smtp_server.received]
+    assert received == [(row.message_id, (row.to_address,))]
+    db.session.expire_all()
+    assert (row.status, row.attempts) == (Status.SENT, 1)
+
+
+def test_an_offer_approved_while_redis_is_down_is_committed_and_the_sweep_mails_it_once_redis_is_back(
+    app_on_private_redis, private_redis, smtp_server, start_worker, caplog
+):
+    offer, client = offer_to_approve(app_on_private_redis)
     private_redis.stop()
 
     started = time.monotonic()
@@ -228,19 +247,11 @@ def test_an_offer_approved_while_redis_is_down_is_committed_and_the_sweep_mails_
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).status == OfferStatus.APPROVED
     row = db.session.scalars(select(Notification)).one()
-    assert (row.event, row.to_address, row.status) == ("offer_decision", producer.email, Status.PENDING)
+    assert (row.event, row.to_address, row.status) == ("offer_decision", "prod@armor.fr", Status.PENDING)
 
     private_redis.start()
     assert redis.Redis.from_url(private_redis.url).llen("celery") == 0  # no task holds the row: only the sweep can
-    worker = mail_worker(start_worker, smtp_server, redis=private_redis.url, beat=True, MAIL_SWEEP_SECONDS="1",
-                         MAIL_SWEEP_GRACE_SECONDS="1")
-    smtp_server.wait_for_ids([row.message_id], timeout=30)
-    worker.stop()  # a warm shutdown: whatever the worker was sending is in before counting
-
-    received = [(mail.message_id, mail.recipients) for mail in smtp_server.received]
-    assert received == [(row.message_id, (producer.email,))]
-    db.session.expire_all()
-    assert (row.status, row.attempts) == (Status.SENT, 1)
+    sweep_sends_once(start_worker, smtp_server, private_redis.url, row)
 
 
 def test_a_bulk_event_while_redis_is_down_tries_one_publish_and_leaves_every_row_to_the_sweep(

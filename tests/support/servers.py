@@ -4,6 +4,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -103,6 +104,7 @@ class PrivateRedis:
             self.binary = shutil.which("redis-server")
         self.port = free_port()
         self.process = None
+        self.paused = False
 
     @property
     def url(self):
@@ -116,8 +118,20 @@ class PrivateRedis:
         wait_for_port(self.port)
         return self.url
 
+    def pause(self):
+        """Freeze the server (SIGSTOP): its port stays open, connects may even succeed, nothing answers."""
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self):
+        """Let a paused server run again (SIGCONT); what it queued meanwhile is then answered."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
     def stop(self):
         if self.process and self.process.poll() is None:
+            self.resume()  # a frozen server would not act on SIGTERM
             self.process.terminate()
             self.process.wait(10)
 
