@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Offer
-from ..proposal_pages import decide, order_link, readable_proposal, render_proposal
+from ..proposal_pages import decide, decide_many, order_link, readable_proposal, render_list, render_proposal
 from ..services import proposals
 from ..services.proposal_mail import BUYER
 from ..web import apply_domain_error, bounded_int
@@ -21,9 +21,14 @@ bp.add_app_template_global(order_link)
 @buyer_required
 def my_proposals():
     """List the proposals made for the organisation's demands, those waiting for an answer first."""
-    page = request.args.get("page", 1, type=bounded_int)
-    pagination = proposals.proposals_page(current_user.organisation_id, BUYER, page)
-    return render_template("buyers/proposals.html", pagination=pagination)
+    return render_list(BUYER, "buyers/proposals.html")
+
+
+@bp.post("/proposals/decide")
+@buyer_required
+def decide_proposals():
+    """Accept or decline the ticked proposals at once."""
+    return decide_many(BUYER, "buyers/proposals.html", "buyers.my_proposals")
 
 
 @bp.get("/proposals/<int:proposal_id>")

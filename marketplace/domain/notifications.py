@@ -61,6 +61,8 @@ EVENTS = {
         Event("proposals_new", N_("%(count)s new proposals await your answer")),
         Event("proposal_accepted", N_("Your proposal of %(category)s masks was accepted"), Topic.PROPOSALS),
         Event("proposal_declined", N_("Your proposal of %(category)s masks was declined"), Topic.PROPOSALS),
+        Event("proposals_accepted", N_("%(counterpart)s accepted %(count)s of your proposals"), Topic.PROPOSALS),
+        Event("proposals_declined", N_("%(counterpart)s declined %(count)s of your proposals"), Topic.PROPOSALS),
         Event("proposal_expired", N_("A proposal of %(category)s masks expired"), Topic.PROPOSALS),
         Event("order_confirmed", N_("Order confirmed: %(quantity)s %(category)s masks")),
         Event(
@@ -83,7 +85,8 @@ EVENTS = {
 }
 
 
-# A matching run mails each organisation one list of its new proposals: this many, then a link to the rest.
+# A matching run mails each organisation one list of its new proposals, and a decision on several proposals
+# one list of them: this many, then a link to the rest.
 PROPOSALS_LISTED_PER_MAIL = 20
 
 

@@ -3,7 +3,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from ..policy import producer_required
-from ..proposal_pages import decide, readable_proposal, render_proposal
+from ..proposal_pages import decide, decide_many, readable_proposal, render_list, render_proposal
 from ..services import proposals
 from ..services.proposal_mail import PRODUCER
 from ..web import bounded_int
@@ -14,9 +14,14 @@ from . import bp
 @producer_required
 def my_proposals():
     """List the proposals made on the organisation's offers, those waiting for an answer first."""
-    page = request.args.get("page", 1, type=bounded_int)
-    pagination = proposals.proposals_page(current_user.organisation_id, PRODUCER, page)
-    return render_template("producers/proposals.html", pagination=pagination)
+    return render_list(PRODUCER, "producers/proposals.html")
+
+
+@bp.post("/proposals/decide")
+@producer_required
+def decide_proposals():
+    """Accept or decline the ticked proposals at once."""
+    return decide_many(PRODUCER, "producers/proposals.html", "producers.my_proposals")
 
 
 @bp.get("/proposals/<int:proposal_id>")

@@ -110,6 +110,38 @@ def tell_decision(proposal, deciding_side, event, reason=None):
                reason=reason, link=proposal_link(proposal.id, side))
 
 
+def tell_decisions(proposals, deciding_side, event, reason=None):
+    """Tell the other side of several decisions of one side: one mail per member of each counterpart organisation.
+
+    An organisation concerned by one decision gets that decision's mail (event: proposal_accepted or
+    proposal_declined); one concerned by several gets a single mail listing them (proposals_accepted/declined).
+    """
+    side = _other(deciding_side)
+    concerned = {}
+    for proposal in proposals:
+        own = proposal.buyer_organisation_id if side == BUYER else proposal.seller_organisation_id
+        concerned.setdefault(own, []).append(proposal)
+    for group in concerned.values():
+        if len(group) == 1:
+            tell_decision(group[0], deciding_side, event, reason)
+        else:
+            _tell_list(group, deciding_side, event.replace("proposal_", "proposals_"), reason)
+
+
+def _tell_list(proposals, deciding_side, event, reason):
+    side, first = _other(deciding_side), proposals[0]
+    counterpart = (first.buyer_organisation if deciding_side == BUYER else first.seller_organisation).name
+    shown = sorted(proposals, key=lambda proposal: proposal.id, reverse=True)[:PROPOSALS_LISTED_PER_MAIL]
+    lines = [{"quantity": p.quantity, "category": category_name(p.category), "unit_price_cents": p.unit_price_cents,
+              "link": proposal_link(p.id, side)} for p in shown]
+    count, link = len(proposals), proposals_link(side)
+    for user in _side_members(first, side):
+        notify(user, event, subject_params={"counterpart": counterpart,
+                                            "count": format_decimal(count, locale=user.locale or "fr")},
+               counterpart=counterpart, count=count, proposals=lines, more=count - len(lines), reason=reason,
+               list_link=link)
+
+
 def tell_expired(proposal):
     """Tell both sides a proposal expired unanswered."""
     for side in (BUYER, PRODUCER):

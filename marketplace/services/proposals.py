@@ -1,4 +1,5 @@
 """Proposals: each side accepts or declines its own part; both accepted make an order; expiry releases."""
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
@@ -16,7 +17,8 @@ from ..models.proposal import Decision, ProposalSource, ProposalStatus
 from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
 from .demands import live_demands_of, local_today, record_match
-from .proposal_mail import BUYER, PRODUCER, announce_proposals, tell_decision, tell_expired, tell_order, tell_pool_members
+from .proposal_mail import (BUYER, PRODUCER, announce_proposals, tell_decision, tell_decisions, tell_expired, tell_order,
+                            tell_pool_members)
 from .reservations import StockChanged, locked, release, reserve
 
 PAGE_SIZE = 30
@@ -41,35 +43,54 @@ def _snapshot(proposal):
             "quantity": proposal.quantity}
 
 
+def _refusal(proposal, side):
+    """Return why side may not answer proposal now (a DomainError to raise or report), or None."""
+    if not proposal.is_pending:
+        return DomainError(N_("This proposal is already closed."), ErrorCode.CONFLICT)
+    if proposal.expires_at <= utcnow():
+        return DomainError(N_("This proposal has expired."), ErrorCode.EXPIRED)
+    decided = proposal.buyer_decision if side == BUYER else proposal.producer_decision
+    if decided is not None:
+        return DomainError(N_("Your organisation already answered this proposal."), ErrorCode.CONFLICT)
+    return None
+
+
+def awaits_answer(proposal, side):
+    """Tell whether side still has to answer a proposal (pending, not expired, not answered by side)."""
+    return _refusal(proposal, side) is None
+
+
 def _pending_for(user, proposal_id):
     proposal = locked(Proposal, proposal_id)
     side = side_of(user, proposal) if proposal is not None else None
     if side is None:
         raise DomainError(N_("This proposal does not exist."), ErrorCode.NOT_FOUND)
-    if not proposal.is_pending:
-        raise DomainError(N_("This proposal is already closed."), ErrorCode.CONFLICT)
-    if proposal.expires_at <= utcnow():
-        raise DomainError(N_("This proposal has expired."), ErrorCode.EXPIRED)
-    decided = proposal.buyer_decision if side == BUYER else proposal.producer_decision
-    if decided is not None:
-        raise DomainError(N_("Your organisation already answered this proposal."), ErrorCode.CONFLICT)
+    refusal = _refusal(proposal, side)
+    if refusal is not None:
+        raise refusal
     return proposal, side
 
 
 def accept_proposal(user, proposal_id):
     """Accept a proposal for the user's side; once both sides accept, create the order. Return the proposal."""
     proposal, side = _pending_for(user, proposal_id)
+    if _accept(user, proposal, side) is None:
+        tell_decision(proposal, side, "proposal_accepted")
+    db.session.commit()
+    return proposal
+
+
+def _accept(user, proposal, side):
+    """Record side's acceptance; place and return the order once both sides accepted, else None."""
     before = _snapshot(proposal)
     setattr(proposal, f"{side}_decision", Decision.ACCEPTED)
+    order = None
     if proposal.buyer_decision == proposal.producer_decision == Decision.ACCEPTED:
         order = _place_order(proposal)
         record_decision(user, "order.created", order, after={"number": order.number, "proposal": proposal.id},
                         region_code=proposal.region_code)
-    else:
-        tell_decision(proposal, side, "proposal_accepted")
     record_decision(user, f"proposal.{side}_accepted", proposal, before=before, after=_snapshot(proposal))
-    db.session.commit()
-    return proposal
+    return order
 
 
 def _place_order(proposal):
@@ -98,15 +119,92 @@ def order_number(proposal):
 def decline_proposal(user, proposal_id, reason=None):
     """Decline a proposal for the user's side and release its units. Return the proposal."""
     proposal, side = _pending_for(user, proposal_id)
-    reason = (reason or "").strip()[:500] or None
+    reason = _clean(reason)
+    _decline(user, proposal, side, reason)
+    tell_decision(proposal, side, "proposal_declined", reason)
+    db.session.commit()
+    return proposal
+
+
+def _clean(reason):
+    return (reason or "").strip()[:500] or None
+
+
+def _decline(user, proposal, side, reason):
     before = _snapshot(proposal)
     setattr(proposal, f"{side}_decision", Decision.DECLINED)
     _close(proposal, ProposalStatus.DECLINED)
-    tell_decision(proposal, side, "proposal_declined", reason)
     record_decision(user, f"proposal.{side}_declined", proposal, before=before, after=_snapshot(proposal),
                     reason=reason)
-    db.session.commit()
-    return proposal
+
+
+@dataclass
+class Decisions:
+    """What a decision on several proposals did: the proposals decided, the orders placed, those skipped."""
+
+    decided: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    expired: list = field(default_factory=list)  # ids past their deadline
+    answered: list = field(default_factory=list)  # ids already closed or answered by this side
+
+
+def decide_proposals(user, side, proposal_ids, accept, reason=None):
+    """Accept or decline several proposals for the user's side in one transaction; return Decisions.
+
+    Every id must be a proposal of the user's organisation on that side, or nothing is decided
+    (NOT_FOUND). Expired and already answered ones are reported, not decided.
+    """
+    ids = sorted(set(proposal_ids))
+    if not ids:
+        raise DomainError(N_("Tick at least one proposal."), field="ids")
+    rows = _locked_all(Proposal, ids)  # by id: two batches sharing proposals wait instead of deadlocking
+    if len(rows) != len(ids) or any(side_of(user, proposal) != side for proposal in rows):
+        db.session.rollback()
+        raise DomainError(N_("One of the selected proposals does not exist."), ErrorCode.NOT_FOUND)
+    outcome, reason = Decisions(), _clean(reason)
+    for proposal in rows:
+        refusal = _refusal(proposal, side)
+        if refusal is None:
+            outcome.decided.append(proposal)
+        else:
+            (outcome.expired if refusal.code == ErrorCode.EXPIRED else outcome.answered).append(proposal.id)
+    try:
+        _decide_locked(user, side, outcome, accept, reason)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()  # all or nothing: no decision, unit, order or mail row of the batch stays
+        raise
+    return outcome
+
+
+def _decide_locked(user, side, outcome, accept, reason):
+    _lock_parties(outcome.decided, side, accept)
+    told = []
+    for proposal in outcome.decided:
+        order = _accept(user, proposal, side) if accept else _decline(user, proposal, side, reason)
+        if order is None:
+            told.append(proposal)  # an order tells both sides itself (order_confirmed), as a single decision
+        else:
+            outcome.orders.append(order)
+    tell_decisions(told, side, "proposal_accepted" if accept else "proposal_declined", None if accept else reason)
+
+
+def _locked_all(model, ids):
+    if not ids:
+        return []
+    statement = (select(model).where(model.id.in_(ids)).order_by(model.id).with_for_update()
+                 .execution_options(populate_existing=True))
+    return db.session.scalars(statement).all()
+
+
+def _lock_parties(proposals, side, accept):
+    """Lock the offers and demands the decisions will change, in id order, offers first as everywhere."""
+    if accept:
+        other = PRODUCER if side == BUYER else BUYER
+        proposals = [p for p in proposals if getattr(p, f"{other}_decision") == Decision.ACCEPTED]
+    else:
+        _locked_all(Offer, {p.offer_id for p in proposals})
+    _locked_all(Demand, {p.demand_id for p in proposals})
 
 
 def _close(proposal, status):
@@ -225,12 +323,19 @@ def get_proposal(proposal_id):
     return db.session.get(Proposal, proposal_id)
 
 
-def proposals_page(organisation_id, side, page, status=None):
-    """Return a page of an organisation's proposals as buyer or producer, pending first, newest first."""
+def proposals_page(organisation_id, side, page, status=None, awaiting=False):
+    """Return a page of an organisation's proposals as buyer or producer, pending first, newest first.
+
+    awaiting: only those still waiting for this side's answer (pending, not expired, not answered by it).
+    """
     column = Proposal.buyer_organisation_id if side == BUYER else Proposal.seller_organisation_id
     query = select(Proposal).where(column == organisation_id)
     if status:
         query = query.where(Proposal.status == status)
+    if awaiting:
+        decision = Proposal.buyer_decision if side == BUYER else Proposal.producer_decision
+        query = query.where(Proposal.status == ProposalStatus.PENDING, decision.is_(None),
+                            Proposal.expires_at > utcnow())
     query = query.order_by((Proposal.status != ProposalStatus.PENDING), Proposal.id.desc())
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 

@@ -70,3 +70,27 @@ def test_buyer_and_producer_accept_a_matched_proposal_and_both_see_the_order(liv
     expect(footer.get_by_role("row").filter(has_text="Total HT")).to_contain_text("45\u202f000,00\xa0€")
     expect(footer.get_by_role("row").filter(has_text="TVA à 5,5")).to_contain_text("2\u202f475,00\xa0€")
     expect(footer.get_by_role("row").filter(has_text="Total TTC")).to_contain_text("47\u202f475,00\xa0€")
+
+
+def test_a_producer_declines_every_proposal_of_the_page_at_once(live_server, page):
+    producer = ProducerFactory(organisation__name="Masques de Cornouaille", organisation__departement_code="29")
+    OfferFactory(certification__organisation=producer.organisation, quantity=200_000)
+    buyer = UserFactory(organisation__name="Clinique du Blavet", organisation__departement_code="56")
+    for _ in range(3):
+        DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=50_000, max_unit_price_cents=90)
+    assert run_matching("manual").proposals_created == 3
+
+    # The producer keeps only the proposals awaiting its answer, ticks them all and declines them with a reason.
+    log_in(page, live_server, producer)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Mes propositions").click()
+    page.get_by_role("link", name="En attente de ma réponse").click()
+    page.get_by_label("Tout sélectionner sur cette page").check()
+    for box in page.get_by_role("checkbox", name=re.compile(r"^Sélectionner la proposition n° \d+$")).all():
+        expect(box).to_be_checked()
+    page.get_by_label("Motif si vous déclinez").fill("Stock réservé à un autre client")
+    page.get_by_role("button", name="Décliner les propositions sélectionnées").click()
+
+    expect(page.get_by_text("3 propositions déclinées.")).to_be_visible()
+    expect(page.get_by_text("Aucune proposition n’attend votre réponse.")).to_be_visible()
+    page.get_by_role("link", name="Toutes mes propositions").click()
+    expect(page.get_by_role("row").filter(has_text="Clinique du Blavet").filter(has_text="Déclinée")).to_have_count(3)

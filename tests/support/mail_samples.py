@@ -11,6 +11,8 @@ PARTY = {"name": "Filtres d'Armor", "contact_name": "Anne Le Goff", "email": "an
 BUYER = {"name": "CHU de Rennes", "contact_name": "Paul Martin", "email": "paul@chu-rennes.fr", "phone": None}
 LINK = "http://localhost/somewhere"
 PROPOSAL = {"category": "FFP2", "quantity": 50000, "counterpart": "CHU de Rennes", "link": LINK}
+DECISIONS = {"counterpart": "CHU de Rennes", "count": 2, "more": 1, "list_link": LINK,
+             "proposals": [{"quantity": 50000, "category": "FFP2", "unit_price_cents": 84, "link": LINK}]}
 
 
 def context_for(event, user):
@@ -45,6 +47,8 @@ def context_for(event, user):
         "proposal_accepted": ({"category": "FFP2"}, PROPOSAL),
         "proposal_declined": ({"category": "FFP2"}, {**PROPOSAL, "reason": "Délai trop long"}),
         "proposal_expired": ({"category": "FFP2"}, PROPOSAL),
+        "proposals_accepted": ({"counterpart": "CHU de Rennes", "count": "2"}, {**DECISIONS, "reason": None}),
+        "proposals_declined": ({"counterpart": "CHU de Rennes", "count": "2"}, {**DECISIONS, "reason": "Délai trop long"}),
         "order_confirmed": (
             {"quantity": "50 000", "category": "FFP2"},
             {"reference": "CMD-7", "category": "FFP2", "quantity": 50000, "total_cents": 4_200_000,

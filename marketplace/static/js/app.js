@@ -18,3 +18,14 @@ document.addEventListener("submit", function (event) {
   var message = event.target.getAttribute("data-confirm");
   if (message && !window.confirm(message)) { event.preventDefault(); }
 });
+
+// Proposals list: "select all on this page" ticks every proposal's box; unticking one unticks it.
+document.addEventListener("change", function (event) {
+  var box = event.target;
+  if (!box.form || !box.form.hasAttribute("data-bulk-proposals")) { return; }
+  if (box.name === "all_on_page") {
+    box.form.querySelectorAll('input[name="ids"]').forEach(function (one) { one.checked = box.checked; });
+  } else if (box.name === "ids" && !box.checked) {
+    box.form.querySelector('input[name="all_on_page"]').checked = false;
+  }
+});
