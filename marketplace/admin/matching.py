@@ -26,10 +26,11 @@ def matching_runs():
 def run_matching_now():
     """Queue a matching run now (it runs at once in the embedded default)."""
     if DecisionForm().validate_on_submit():
-        from workers.tasks.matching import run_matching_task
-
-        run_matching_task.delay("manual", current_user.id)
-        flash(_("A matching run is started; refresh this page to see its figures."), "success")
+        if matching.start_run_now(current_user):
+            flash(_("A matching run is started; refresh this page to see its figures."), "success")
+        else:
+            flash(_("The matching run could not be started, or it failed: the list below shows what was "
+                    "recorded, and the scheduled run will try again in a few minutes."), "danger")
     return redirect(url_for("admin.matching_runs"))
 
 

@@ -350,6 +350,22 @@ def recent_runs(page, per_page=30):
                        error_out=False)
 
 
+def start_run_now(user):
+    """Queue an administrator's run now (it runs at once in the embedded default); return whether it did.
+
+    False when the task queue cannot be reached (the beat runs later) or, run at once, the run failed
+    (it is recorded as failed, with its error, in the list of runs).
+    """
+    from workers.tasks.matching import run_matching_task
+
+    try:
+        run_matching_task.delay(RunTrigger.MANUAL, user.id)
+    except Exception:
+        log.exception("the matching run asked by user %s could not be started or failed", user.id)
+        return False
+    return True
+
+
 def request_run(trigger=RunTrigger.EVENT):
     """Ask for a matching run soon after an event; a burst of events causes one run.
 

@@ -15,7 +15,7 @@ from marketplace.domain.offers import OfferStatus
 from marketplace.extensions import db
 from marketplace.models import Notification, Offer
 from tests.conftest import PASSWORD
-from tests.factories import UserFactory
+from tests.factories import AdminFactory, UserFactory
 from tests.integration.test_mail_delivery import offer_to_approve, sweep_sends_once
 
 pytestmark = pytest.mark.integration
@@ -73,3 +73,15 @@ def test_an_offer_approved_while_redis_is_frozen_is_committed_and_mailed_once_by
     # Resumed, Redis may still run what a connection that gave up had sent: a task of its own may then
     # queue the row besides the sweep, and it goes out once all the same.
     sweep_sends_once(start_worker, smtp_server, private_redis.url, row)
+
+
+def test_run_now_with_redis_stopped_says_it_could_not_start(app_on_private_redis, private_redis):
+    admin = AdminFactory(admin_region_code="53")
+    client = app_on_private_redis.test_client()
+    assert log_in(client, admin).status_code == 302
+    private_redis.stop()
+
+    page = client.post("/admin/matching/run", follow_redirects=True)
+
+    assert page.status_code == 200
+    assert "n’a pas pu être lancée, ou elle a échoué" in page.get_data(as_text=True)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import MatchingRun, Proposal
+from marketplace.services import matching
 from marketplace.services.matching import run_matching
 from tests.factories import AdminFactory, DemandFactory, NationalAdminFactory, OfferFactory, ProducerFactory, UserFactory
 
@@ -110,6 +111,19 @@ def test_a_regional_admin_sees_the_unmatched_units_of_its_own_region_only(app, c
     client.post("/auth/logout")
     login(NationalAdminFactory())
     assert "Occitanie: 70" in client.get("/admin/matching").get_data(as_text=True)
+
+
+def test_a_run_now_that_fails_says_so_and_is_in_the_list(app, client, login, monkeypatch):
+    def solver_bug(*args):
+        raise RuntimeError("solver bug")
+
+    monkeypatch.setattr(matching, "match", solver_bug)
+    OfferFactory()
+    login(AdminFactory(admin_region_code="53"))
+    page = client.post("/admin/matching/run", follow_redirects=True)
+    assert page.status_code == 200
+    assert "n’a pas pu être lancée, ou elle a échoué" in page.get_data(as_text=True)
+    assert db.session.scalars(select(MatchingRun)).one().status == "failed"
 
 
 def test_run_now_needs_the_csrf_token(app, client, login):
