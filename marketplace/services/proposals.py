@@ -22,6 +22,8 @@ from .proposal_mail import (BUYER, PRODUCER, announce_proposals, tell_decision, 
 from .reservations import StockChanged, locked, release, reserve
 
 PAGE_SIZE = 30
+# The most proposals one decision may take: a page offers PAGE_SIZE, more would hold many row locks for long.
+MOST_DECIDED_AT_ONCE = 100
 
 
 def side_of(user, proposal):
@@ -152,11 +154,14 @@ def decide_proposals(user, side, proposal_ids, accept, reason=None):
     """Accept or decline several proposals for the user's side in one transaction; return Decisions.
 
     Every id must be a proposal of the user's organisation on that side, or nothing is decided
-    (NOT_FOUND). Expired and already answered ones are reported, not decided.
+    (NOT_FOUND); more than MOST_DECIDED_AT_ONCE are refused. Expired and already answered ones are
+    reported, not decided.
     """
     ids = sorted(set(proposal_ids))
     if not ids:
         raise DomainError(N_("Tick at least one proposal."), field="ids")
+    if len(ids) > MOST_DECIDED_AT_ONCE:
+        raise DomainError(N_("Choose at most %(most)s proposals at once."), field="ids", most=MOST_DECIDED_AT_ONCE)
     rows = _locked_all(Proposal, ids)  # by id: two batches sharing proposals wait instead of deadlocking
     if len(rows) != len(ids) or any(side_of(user, proposal) != side for proposal in rows):
         db.session.rollback()

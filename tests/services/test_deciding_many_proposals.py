@@ -108,6 +108,24 @@ def test_nothing_ticked_is_refused(app):
     assert refused.value.field == "ids"
 
 
+def test_more_than_the_cap_is_refused_before_anything_is_locked_or_decided(app):
+    producer, [buyer] = market(2)
+    real = [p.id for p in proposals_of(buyer)]
+    forged = real + list(range(10_000, 10_000 + proposals.MOST_DECIDED_AT_ONCE))
+    with pytest.raises(DomainError) as refused:
+        proposals.decide_proposals(producer, PRODUCER, forged, accept=True)
+    assert (refused.value.field, refused.value.params) == ("ids", {"most": proposals.MOST_DECIDED_AT_ONCE})
+    assert refused.value.code == ErrorCode.INVALID
+    assert [p.producer_decision for p in proposals_of(buyer)] == [None, None]
+
+
+def test_the_same_id_sent_many_times_counts_once_against_the_cap(app):
+    producer, [buyer] = market(1)
+    [proposal] = proposals_of(buyer)
+    outcome = proposals.decide_proposals(producer, PRODUCER, [proposal.id] * 500, accept=True)
+    assert [p.id for p in outcome.decided] == [proposal.id]
+
+
 def test_declining_many_mails_each_counterpart_member_once_listing_its_proposals(app, outbox):
     producer, [big, small] = market(3, 1)
     colleague = UserFactory(organisation=big.organisation, locale="en")

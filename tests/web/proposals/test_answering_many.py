@@ -148,6 +148,20 @@ def test_wrong_submissions_show_the_page_again_never_an_error(market, client, lo
     assert [s for s, *_ in statuses(made)] == ["pending"] * 4
 
 
+def test_a_forged_selection_above_the_cap_is_refused_in_french_and_kept(market, client, login):
+    producer, buyer, made = market
+    login(producer)
+    forged = [p.id for p in made] + list(range(10_000, 10_000 + proposals.MOST_DECIDED_AT_ONCE))
+
+    response = client.post(f"{LISTS['producer']}/decide", data={"ids": forged, "accept": "1"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Choisissez au plus {proposals.MOST_DECIDED_AT_ONCE} propositions à la fois." in texts(html, "alert")
+    assert f'value="{made[0].id}" id="proposal-{made[0].id}" aria-label="Sélectionner la proposition n° {made[0].id}" checked' in html
+    assert [s for s, *_ in statuses(made)] == ["pending"] * 4
+
+
 def test_the_form_needs_its_csrf_token(market, app, client, login):
     producer, buyer, made = market
     login(producer)
