@@ -129,12 +129,14 @@ def update_demand(user, demand, data):
 
 def cancel_demand(user, demand):
     """Cancel what is left of a live demand."""
-    if not demand.is_live:
-        raise DomainError(N_("This demand is already closed."), ErrorCode.CONFLICT)
-    from .proposals import close_pending_of_demand  # proposals build on demands
+    from .proposals import close_pending_of_demand, lock_for_closing  # proposals build on demands
 
+    pending = lock_for_closing(demand.id)  # reads the demand afresh: it may have closed meanwhile
+    if not demand.is_live:
+        db.session.rollback()
+        raise DomainError(N_("This demand is already closed."), ErrorCode.CONFLICT)
     before = demand.status
-    close_pending_of_demand(demand)
+    close_pending_of_demand(demand, pending=pending)
     demand.status = DemandStatus.CANCELLED
     demand.closed_at = utcnow()
     record_decision(user, "demand.cancelled", demand, before={"status": before}, after={"status": demand.status})

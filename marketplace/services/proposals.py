@@ -236,11 +236,31 @@ def expire_proposals(now=None):
     return count
 
 
-def close_pending_of_demand(demand, status=ProposalStatus.DECLINED):
-    """Release the pending proposals of a demand being cancelled or expired; the caller commits."""
-    for proposal in db.session.scalars(
-        select(Proposal).where(Proposal.demand_id == demand.id, Proposal.status == ProposalStatus.PENDING)
-    ):
+def lock_for_closing(demand_id):
+    """Lock a demand's pending proposals by id, then their offers, then the demand; return the pending ones.
+
+    The order of decide_proposals: a producer deciding them meanwhile is waited for (or waits), never
+    deadlocked. The demand is read afresh. Proposals made since the first read (a run or a request holds
+    the demand until it commits) are locked after the demand: they are found once its lock is ours.
+    """
+    pending = _pending_of(demand_id)
+    _locked_all(Offer, {p.offer_id for p in pending})
+    locked(Demand, demand_id)
+    return _pending_of(demand_id)
+
+
+def _pending_of(demand_id):
+    statement = (select(Proposal).where(Proposal.demand_id == demand_id, Proposal.status == ProposalStatus.PENDING)
+                 .order_by(Proposal.id).with_for_update().execution_options(populate_existing=True))
+    return db.session.scalars(statement).all()
+
+
+def close_pending_of_demand(demand, status=ProposalStatus.DECLINED, pending=None):
+    """Release the pending proposals of a demand being cancelled or expired; the caller commits.
+
+    pending: those lock_for_closing returned, else they are locked here.
+    """
+    for proposal in lock_for_closing(demand.id) if pending is None else pending:
         _close(proposal, status)
         if status == ProposalStatus.DECLINED:
             proposal.buyer_decision = Decision.DECLINED

@@ -1,4 +1,5 @@
-"""Deciding several proposals at once on the real PostgreSQL: concurrent overlapping batches, no double decision."""
+"""Deciding several proposals at once on the real PostgreSQL: concurrent overlapping batches, no double decision,
+no deadlock with the buyer cancelling the demand meanwhile."""
 import threading
 import time
 
@@ -6,10 +7,11 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.models import AuditEntry, Order, Proposal
-from marketplace.services import proposals
+from marketplace.models import AuditEntry, Demand, Order, Proposal
+from marketplace.services import demands, proposals
 from marketplace.services.matching import run_matching
 from marketplace.services.proposal_mail import BUYER, PRODUCER
+from tests.conftest import truncate_all
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
 from tests.integration.test_matching_postgres import assert_every_unit_accounted_for
 
@@ -75,3 +77,64 @@ def test_two_overlapping_batches_at_once_decide_each_proposal_once_without_deadl
     accepted = db.session.scalar(select(func.count()).where(Proposal.status == "accepted"))
     assert orders == accepted == (6 if first_accepts else sum(o for _, o, _ in outcomes))
     assert_every_unit_accounted_for()
+
+
+def one_demand_with_four_proposals_the_buyer_accepted():
+    """A producer's four offers answering one buyer's demand, the buyer having accepted all four proposals."""
+    producer = ProducerFactory()
+    for i in range(4):
+        OfferFactory(certification__organisation=producer.organisation, quantity=50_000, unit_price_cents=80 + i)
+    buyer = UserFactory()
+    demand = DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=200_000)
+    assert run_matching("manual").proposals_created == 4
+    ids = db.session.scalars(select(Proposal.id).where(Proposal.demand_id == demand.id).order_by(Proposal.id)).all()
+    proposals.decide_proposals(buyer, BUYER, ids, accept=True)
+    return producer, buyer, demand.id, ids
+
+
+@pytest.mark.parametrize("accept", [True, False], ids=["accept", "decline"])
+def test_cancelling_a_demand_while_its_producer_decides_its_proposals_never_deadlocks(pg_app, monkeypatch, accept):
+    real_lock_parties = proposals._lock_parties
+
+    def slow_lock_parties(*args):  # between the proposals' locks and the demand's: the buyer's cancel comes in
+        time.sleep(0.5)
+        real_lock_parties(*args)
+
+    monkeypatch.setattr(proposals, "_lock_parties", slow_lock_parties)
+    for _ in range(3):
+        producer, buyer, demand_id, ids = one_demand_with_four_proposals_the_buyer_accepted()
+        start, errors = threading.Barrier(2), []
+
+        def run(action):
+            with pg_app.app_context():
+                try:
+                    start.wait()
+                    action()
+                except Exception as error:  # noqa: BLE001 - a deadlock or any error fails the test below
+                    errors.append(repr(error))
+                finally:
+                    db.session.remove()
+
+        def decide():
+            proposals.decide_proposals(db.session.get(type(producer), producer.id), PRODUCER, ids[1:], accept=accept)
+
+        def cancel():
+            time.sleep(0.1)  # once the producer's batch holds its proposals
+            demands.cancel_demand(db.session.get(type(buyer), buyer.id), db.session.get(Demand, demand_id))
+
+        threads = [threading.Thread(target=run, args=(action,)) for action in (decide, cancel)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+
+        assert errors == []
+        db.session.expire_all()
+        statuses = db.session.scalars(select(Proposal.status).where(Proposal.id.in_(ids)).order_by(Proposal.id)).all()
+        assert statuses == ["declined"] + ["accepted" if accept else "declined"] * 3
+        demand = db.session.get(Demand, demand_id)
+        assert (demand.status, demand.matched_quantity) == ("cancelled", 150_000 if accept else 0)
+        assert db.session.scalar(select(func.count()).select_from(Order).where(Order.demand_id == demand_id)) == (
+            3 if accept else 0)
+        assert_every_unit_accounted_for()
+        truncate_all()  # the next round's run must not match this round's offers

@@ -1,7 +1,8 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from marketplace.domain.errors import DomainError
 from marketplace.domain.organisations import OrganisationKind
@@ -149,6 +150,17 @@ def test_a_closed_demand_cannot_be_cancelled(app):
     demands.cancel_demand(user, demand)
     with pytest.raises(DomainError, match="already closed"):
         demands.cancel_demand(user, demand)
+
+
+def test_a_demand_fulfilled_since_it_was_read_is_not_cancelled(app):
+    user = buyer()
+    demand = demands.post_demand(user, demand_data())
+    db.session.execute(update(Demand).where(Demand.id == demand.id).values(status="fulfilled"))  # another request
+    db.session.commit()
+    set_committed_value(demand, "status", "open")  # as this request read it before
+    with pytest.raises(DomainError, match="already closed"):
+        demands.cancel_demand(user, demand)
+    assert db.session.get(Demand, demand.id).status == "fulfilled"
 
 
 def test_the_database_refuses_more_matched_than_asked(app):
