@@ -1,7 +1,10 @@
 """Error pages in the user's language, and JSON errors for the API."""
-from flask import jsonify, render_template, request
+import sys
+
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -14,6 +17,7 @@ def _messages():
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
         413: _("The file is too large."),
+        409: _("Someone else changed the same data at the same moment, so nothing was saved. Please try again."),
         429: _("Too many attempts. Please try again in a minute."),
         500: _("Something went wrong on our side. Please try again later."),
     }
@@ -25,6 +29,7 @@ def _titles():
         403: _("Access denied"),
         404: _("Page not found"),
         405: _("Action not allowed"),
+        409: _("Please try again"),
         413: _("File too large"),
         429: _("Too many attempts"),
         500: _("Server error"),
@@ -55,7 +60,23 @@ def handle_unexpected_error(error):
     return handle_http_error(InternalServerError())
 
 
+# PostgreSQL undid the whole transaction and the same request would most likely succeed now:
+# deadlock detected, serialization failure.
+RETRYABLE_SQLSTATES = ("40P01", "40001")
+
+
+def handle_database_error(error):
+    """Ask the user to try again after a deadlock or serialization failure; any other is a 500."""
+    if getattr(error.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
+        current_app.log_exception(sys.exc_info())
+        return handle_unexpected_error(error)
+    db.session.rollback()
+    current_app.logger.warning("%s %s: %s; the user is asked to try again", request.method, request.path, error.orig)
+    return _render(409, _messages()[409])
+
+
 def register(app):
+    app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected_error)

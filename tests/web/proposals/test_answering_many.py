@@ -1,9 +1,12 @@
 """Answering several proposals at once from the lists: tick, accept or decline, read the summary and the statuses."""
 import re
 from datetime import timedelta
+from html import unescape
 
+import psycopg
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from marketplace.extensions import db
 from marketplace.models import Order, Proposal
@@ -176,3 +179,23 @@ def test_a_buyer_cannot_use_the_producers_bulk_form(market, client, login):
     producer, buyer, made = market
     login(buyer)
     assert client.post(f"{LISTS['producer']}/decide", data={"ids": [made[0].id], "accept": "1"}).status_code == 403
+
+
+@pytest.mark.parametrize("sqlstate_error, status, message", [
+    (psycopg.errors.DeadlockDetected, 409, "quelqu’un d’autre a modifié les mêmes données"),
+    (psycopg.errors.SerializationFailure, 409, "quelqu’un d’autre a modifié les mêmes données"),
+    (psycopg.errors.DiskFull, 500, "une erreur s’est produite de notre côté"),
+])
+def test_a_deadlock_while_deciding_asks_to_try_again(market, client, login, monkeypatch, sqlstate_error, status,
+                                                      message):
+    producer, _, made = market
+
+    def database_gave_up(*args, **kwargs):
+        raise OperationalError("UPDATE proposal ...", {}, sqlstate_error("the database gave up"))
+
+    monkeypatch.setattr(proposals, "decide_proposals", database_gave_up)
+    login(producer)
+    response = client.post(f"{LISTS['producer']}/decide", data={"ids": [made[0].id], "accept": "1"})
+    assert response.status_code == status
+    assert message in unescape(response.get_data(as_text=True)).lower().replace("'", "’")
+    assert statuses(made)[0] == ("pending", None, None)
