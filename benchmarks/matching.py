@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from config.settings import Base  # noqa: E402
 from marketplace.domain.geography import regions  # noqa: E402
-from marketplace.domain.masks import Category, is_sanitary  # noqa: E402
+from marketplace.domain.masks import Category  # noqa: E402
 import marketplace.domain.matching as matching_package  # noqa: E402
 from marketplace.domain.matching import Demand, Offer, match  # noqa: E402
 from marketplace.domain.organisations import OrganisationKind  # noqa: E402
