@@ -1,9 +1,8 @@
 """A producer sees every error of an offer in one submission, each next to its field, and keeps what was typed."""
 from marketplace.extensions import db
 from marketplace.models import Offer
-from marketplace.services.offers import allocate_from_offer
 from tests.web.buyers.test_demand_errors_at_once import error_of
-from tests.web.producers.test_offers import OFFER, approved_offer_of, edit, only_offer, producer_with
+from tests.web.producers.test_offers import OFFER, edit, only_offer, producer_with, producer_with_allocated_offer
 
 
 def offers_count():
@@ -70,10 +69,7 @@ def test_the_offer_is_created_once_every_error_is_corrected(client, login):
 
 
 def test_editing_an_offer_shows_every_error_at_once_too(client, login):
-    producer = producer_with()
-    offer = approved_offer_of(producer)
-    allocate_from_offer(offer.id, 70_000)
-    db.session.commit()
+    producer, offer = producer_with_allocated_offer(70_000)
     login(producer)
     page = edit(client, offer, quantity="50000", unit_price="0,951", expires_on="2020-05-01").get_data(as_text=True)
     assert error_of(page, "quantity") == "La quantité ne peut pas descendre sous les 70\u202f000 unités déjà attribuées."

@@ -175,11 +175,17 @@ def test_lowering_the_quantity_of_an_approved_offer_keeps_it_approved(client, lo
     assert (offer.status, offer.quantity, offer.remaining_quantity, offer.listed) == ("approved", 60_000, 60_000, True)
 
 
-def test_the_quantity_never_goes_below_what_is_allocated(client, login):
+def producer_with_allocated_offer(units):
+    """A producer and its approved offer of 100,000 units, `units` of them already allocated."""
     producer = producer_with()
     offer = approved_offer_of(producer)
-    allocate_from_offer(offer.id, 70_000)
+    allocate_from_offer(offer.id, units)
     db.session.commit()
+    return producer, offer
+
+
+def test_the_quantity_never_goes_below_what_is_allocated(client, login):
+    producer, offer = producer_with_allocated_offer(70_000)
     login(producer)
     page = edit(client, offer, quantity="50000").get_data(as_text=True)
     assert "La quantité ne peut pas descendre sous les 70\u202f000 unités déjà attribuées." in page or "70000" in page
