@@ -29,6 +29,7 @@ from .audit import record_decision
 from .demands import local_today
 from .proposal_mail import announce_proposals
 from .reservations import StockChanged, reserve
+from .session_cursor import session_cursor
 
 log = logging.getLogger(__name__)
 # Any constant of our own: the key of the advisory lock every matching run takes.
@@ -152,7 +153,7 @@ def _rows(statement):
     if connection.dialect.name != "postgresql":
         return db.session.execute(statement).all()
     compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    with connection.connection.dbapi_connection.cursor() as cursor:
+    with session_cursor() as cursor:
         cursor.execute(str(compiled), compiled.params)
         return cursor.fetchall()
 
@@ -263,8 +264,7 @@ def _copy_proposals(run, allocations, offer_rows, demand_rows, expires_at, now):
     hundred thousand rows or more: the COPY text is assembled here with as little work per row as
     possible (every string and date converted once, not once per row), in the column order of COPIED.
     """
-    connection = db.session.connection().connection.dbapi_connection
-    with connection.cursor() as cursor:
+    with session_cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('proposal', 'id')) FROM generate_series(1, %s)",
                        (len(allocations),))
         ids = [proposal_id for (proposal_id,) in cursor.fetchall()]

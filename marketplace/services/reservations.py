@@ -11,6 +11,7 @@ from ..domain.offers import LISTABLE, OfferStatus, status_after_allocation
 from ..extensions import db
 from ..models import AuditEntry, Demand, Offer
 from ..models.demand import LIVE_STATUSES
+from .session_cursor import session_cursor
 
 
 class StockChanged(Exception):
@@ -107,7 +108,7 @@ def _reserve_demands_in_bulk(demands, stamps):
 
 def _updated_rows(statement, parameters):
     """Run an UPDATE on the session's own psycopg connection (same transaction); return its row count."""
-    with db.session.connection().connection.dbapi_connection.cursor() as cursor:
+    with session_cursor() as cursor:
         cursor.execute(statement, parameters)
         return cursor.rowcount
 
