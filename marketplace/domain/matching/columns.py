@@ -65,8 +65,15 @@ class SetTable:
         return rows, self.members[set_codes[rows], position]
 
 
+class _Rows:
+    """Columns of one length: `take` keeps the given rows of every column."""
+
+    def take(self, rows):
+        return type(self)(*(column[rows] for column in vars(self).values()))
+
+
 @dataclass
-class OfferColumns:
+class OfferColumns(_Rows):
     ids: np.ndarray
     category: np.ndarray
     producer_region: np.ndarray
@@ -75,12 +82,9 @@ class OfferColumns:
     price: np.ndarray  # cents, excluding tax
     units: np.ndarray
 
-    def take(self, rows):
-        return OfferColumns(*(column[rows] for column in vars(self).values()))
-
 
 @dataclass
-class DemandColumns:
+class DemandColumns(_Rows):
     ids: np.ndarray
     category: np.ndarray  # the one asked for
     accepted_set: np.ndarray
@@ -89,9 +93,6 @@ class DemandColumns:
     ceiling: np.ndarray  # cents, excluding tax
     units: np.ndarray
     priority: np.ndarray
-
-    def take(self, rows):
-        return DemandColumns(*(column[rows] for column in vars(self).values()))
 
 
 def tabulate(offers, demands):
