@@ -33,6 +33,9 @@ class Demand(db.Model):
         CheckConstraint("matched_quantity + reserved_quantity <= quantity", name="reserved_within_quantity"),
         # What a proposal's foreign key points at (its buyer is the demand's organisation); also a buyer's demands.
         UniqueConstraint("organisation_id", "id"),
+        # Half-full pages (PostgreSQL): reserving units rewrites a demand in place (a HOT update, no
+        # new index entries), which halves the time of a national run's 160,000 reservations.
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

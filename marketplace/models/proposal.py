@@ -41,7 +41,11 @@ class Proposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column()
     demand_id: Mapped[int] = mapped_column(index=True)
-    run_id: Mapped[int | None] = mapped_column(ForeignKey("matching_run.id"))
+    # The run that made it (none for a direct request). No foreign key: a run writes its markets on
+    # several connections at once, and each proposal's key check would share-lock the one run row
+    # from every transaction (a MultiXact per check, a second of a national run); the run's id comes
+    # from its own committed row, and runs are never deleted.
+    run_id: Mapped[int | None] = mapped_column(index=True)
     buyer_organisation_id: Mapped[int] = mapped_column(index=True)
     seller_organisation_id: Mapped[int] = mapped_column(index=True)
     source: Mapped[str] = mapped_column(String(24), default=ProposalSource.MATCHING)

@@ -10,9 +10,10 @@ import logging
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app
-from sqlalchemy import Text, cast, insert, select, text, update
+from sqlalchemy import Text, cast, insert, select, text
 
 from ..domain.geography import regions
 from ..domain.masks import is_authorised_on
@@ -26,6 +27,7 @@ from ..models.base import utcnow
 from ..models.demand import LIVE_STATUSES
 from ..models.proposal import ProposalSource
 from .audit import record_decision
+from .market_writes import write_markets
 from .demands import local_today
 from .proposal_mail import announce_proposals
 from .reservations import StockChanged, reserve
@@ -106,28 +108,50 @@ def _record(run):
 
 def _start(trigger, user):
     # We hold the lock: any run still marked running belongs to a killed worker.
-    db.session.execute(
-        update(MatchingRun).where(MatchingRun.status == RunStatus.RUNNING)
-        .values(status=RunStatus.FAILED, finished_at=utcnow(), error="abandoned: the worker stopped mid-run"),
-        execution_options={"synchronize_session": False},
-    )
+    for abandoned in db.session.scalars(select(MatchingRun).where(MatchingRun.status == RunStatus.RUNNING)):
+        _close_stopped_run(abandoned, "abandoned: the worker stopped mid-run")
     return _record(MatchingRun(trigger=trigger, triggered_by_id=_id(user), status=RunStatus.RUNNING, unmatched={}))
 
 
 def _fail(run, error):
-    run = db.session.get(MatchingRun, run.id)
-    run.status, run.finished_at, run.error = RunStatus.FAILED, utcnow(), f"{type(error).__name__}: {error}"[:2000]
+    _close_stopped_run(db.session.get(MatchingRun, run.id), f"{type(error).__name__}: {error}"[:2000])
     db.session.commit()
 
 
+def _close_stopped_run(run, error):
+    """Mark a run that did not finish as failed, announcing the proposals it committed all the same.
+
+    A run announces its proposals as it records its figures, in its last transaction. One that wrote
+    its markets in parallel and stopped after their commits has proposals nobody was told about: they
+    are announced here, once, since a run is closed once.
+    """
+    run.status, run.finished_at, run.error = RunStatus.FAILED, utcnow(), error
+    announce_proposals(_written_by(run.id))
+
+
+def _written_by(run_id):
+    """Return the proposals of a run as `write_proposals` does: [(id, what its announcement needs)]."""
+    columns = ("buyer_organisation_id", "seller_organisation_id", "category", "quantity", "unit_price_cents",
+               "expires_at")
+    rows = db.session.execute(select(Proposal.id, *(getattr(Proposal, name) for name in columns))
+                              .where(Proposal.run_id == run_id).order_by(Proposal.id))
+    return [(proposal_id, dict(zip(columns, values))) for proposal_id, *values in rows]
+
+
 def _run_once(run, today, user):
+    parallel_from_rows = current_app.config["MATCHING_PARALLEL_FROM_ROWS"]
     with collector_paused():
         offers, offer_rows = load_offers(today)
         demands, demand_rows = load_demands(today)
         started = time.perf_counter()
-        result = match(offers, demands, current_app.config["MATCHING_PARALLEL_FROM_ROWS"])
+        result = match(offers, demands, parallel_from_rows)
         solver_seconds = time.perf_counter() - started
-        proposals = write_proposals(run, result.allocations, offer_rows, demand_rows)
+        write = partial(write_proposals, run.id, offer_rows=offer_rows, demand_rows=demand_rows)
+        if _in_parallel(result, len(offers) + len(demands), parallel_from_rows):
+            proposals = [item for market in write_markets(result.markets, write) for item in market]
+        else:
+            proposals = write(result.allocations)
+        announce_proposals(proposals)
     summary = result.summary
     run = db.session.get(MatchingRun, run.id)
     run.status, run.finished_at, run.solver_seconds = RunStatus.SUCCEEDED, utcnow(), solver_seconds
@@ -138,8 +162,14 @@ def _run_once(run, today, user):
     if user is not None:  # an administrator's "run now"; scheduled runs are in matching_run alone
         record_decision(user, "matching.run", run, after={
             "trigger": run.trigger, "proposals": run.proposals_created, "units": run.units_matched})
-    db.session.commit()  # proposals, reservations, mails and the run's figures: all or nothing
+    db.session.commit()  # the mails and the run's figures, with the proposals unless written in parallel
     return run
+
+
+def _in_parallel(result, rows, parallel_from_rows):
+    """Tell whether to write the markets on one connection each (PostgreSQL, a large run, several markets)."""
+    return (parallel_from_rows is not None and rows >= parallel_from_rows and len(result.markets) > 1
+            and db.session.get_bind().dialect.name == "postgresql")
 
 
 def _rows(statement):
@@ -231,8 +261,11 @@ def load_demands(today):
     return values, info
 
 
-def write_proposals(run, allocations, offer_rows, demand_rows):
-    """Reserve every allocation's units and add its proposal; raise StockChanged if any row moved."""
+def write_proposals(run_id, allocations, offer_rows, demand_rows):
+    """Reserve every allocation's units and add its proposal; raise StockChanged if any row moved.
+
+    Return [(proposal id, what its announcement needs)], for `announce_proposals`.
+    """
     if not allocations:
         return []
     reserve(
@@ -242,13 +275,12 @@ def write_proposals(run, allocations, offer_rows, demand_rows):
     now = utcnow()
     expires_at = now + timedelta(hours=current_app.config["PROPOSAL_TTL_HOURS"])
     if db.session.get_bind().dialect.name == "postgresql":
-        ids, rows = _copy_proposals(run, allocations, offer_rows, demand_rows, expires_at, now)
+        ids, rows = _copy_proposals(run_id, allocations, offer_rows, demand_rows, expires_at, now)
     else:
-        rows = [_proposal_row(run, a, offer_rows[a.offer_id], demand_rows[a.demand_id], expires_at, now)
+        rows = [_proposal_row(run_id, a, offer_rows[a.offer_id], demand_rows[a.demand_id], expires_at, now)
                 for a in allocations]
         ids = db.session.scalars(insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), rows).all()
-    announce_proposals(list(zip(ids, rows)))
-    return ids
+    return list(zip(ids, rows))
 
 
 COPIED = ("id", "offer_id", "demand_id", "run_id", "buyer_organisation_id", "seller_organisation_id", "source",
@@ -257,7 +289,7 @@ COPIED = ("id", "offer_id", "demand_id", "run_id", "buyer_organisation_id", "sel
 COPY_CHUNK = 10_000  # proposals per write to the COPY stream
 
 
-def _copy_proposals(run, allocations, offer_rows, demand_rows, expires_at, now):
+def _copy_proposals(run_id, allocations, offer_rows, demand_rows, expires_at, now):
     """Insert the proposals with COPY on the session's own connection (same transaction).
 
     Return their ids and, per proposal, what its announcement mails need. A national run writes a
@@ -270,7 +302,7 @@ def _copy_proposals(run, allocations, offer_rows, demand_rows, expires_at, now):
         ids = [proposal_id for (proposal_id,) in cursor.fetchall()]
         text_of = _CopyText()
         tail = f"\tpending\t{expires_at.isoformat()}\t{now.isoformat()}\n"
-        source, run_id = ProposalSource.MATCHING.value, run.id
+        source = ProposalSource.MATCHING.value
         lines, rows = [], []
         with cursor.copy(f"COPY proposal ({', '.join(COPIED)}) FROM STDIN") as copy:
             for proposal_id, a in zip(ids, allocations):
@@ -325,11 +357,11 @@ def _escape(text):
     return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r"))
 
 
-def _proposal_row(run, allocation, offer, demand, expires_at, now):
+def _proposal_row(run_id, allocation, offer, demand, expires_at, now):
     organisation_id, vat_rate_bp, available_from = offer
     buyer_id, asked, ceiling, needed_by, _stamp = demand
     return {
-        "offer_id": allocation.offer_id, "demand_id": allocation.demand_id, "run_id": run.id,
+        "offer_id": allocation.offer_id, "demand_id": allocation.demand_id, "run_id": run_id,
         "buyer_organisation_id": buyer_id, "seller_organisation_id": organisation_id,
         "source": ProposalSource.MATCHING.value, "category": allocation.category, "region_code": allocation.region,
         "quantity": allocation.units, "unit_price_cents": allocation.unit_price_cents,

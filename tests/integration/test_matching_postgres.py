@@ -7,8 +7,9 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.models import Demand, MatchingRun, Offer, Proposal
-from marketplace.services import matching
+from marketplace.domain.matching import match
+from marketplace.models import Demand, MatchingRun, Notification, Offer, Proposal
+from marketplace.services import market_writes, matching
 from marketplace.services.matching import RunStatus, run_matching
 from marketplace.services.reservations import StockChanged, reserve
 from tests.factories import (DemandFactory, OfferFactory, OrganisationFactory, ProducerFactory, ProposalFactory,
@@ -41,6 +42,42 @@ def assert_every_unit_accounted_for():
             Proposal.demand_id == demand.id, Proposal.status == "pending"))
         assert demand.reserved_quantity == pending
         assert demand.matched_quantity + demand.reserved_quantity <= demand.quantity
+
+
+def two_markets(stock=100_000):
+    """Surgical and FFP2 masks, more demanded than offered: two independent markets."""
+    producer, buyer = ProducerFactory(), UserFactory()
+    for category in ("SURGICAL_II", "FFP2"):
+        for i in range(2):
+            OfferFactory(certification__organisation=producer.organisation, certification__category=category,
+                         quantity=stock, unit_price_cents=80 + i)
+        for i in range(3):
+            DemandFactory(organisation=buyer.organisation, created_by=buyer, category=category,
+                          quantity=50_000 + 1_000 * i)
+    return producer, buyer
+
+
+def in_parallel(app, monkeypatch):
+    """Write every run's markets on parallel connections; return the list of markets each run wrote so."""
+    app.config["MATCHING_PARALLEL_FROM_ROWS"] = 0
+    written, real = [], market_writes.write_markets
+
+    def recorded(markets, write):
+        written.append(len(markets))
+        return real(markets, write)
+
+    monkeypatch.setattr(matching, "write_markets", recorded)
+    return written
+
+
+def proposals_made():
+    return sorted(db.session.execute(select(Proposal.offer_id, Proposal.demand_id, Proposal.quantity)).all())
+
+
+def proposal_mails():
+    db.session.expire_all()
+    return sorted(db.session.execute(select(Notification.user_id, Notification.event)
+                                      .where(Notification.event.like("proposal%"))).all())
 
 
 def test_the_conditional_update_refuses_to_over_allocate(pg_app):
@@ -94,6 +131,92 @@ def test_a_producer_lowering_stock_during_a_run_is_never_over_allocated(pg_app, 
     run = run_matching("beat")
 
     assert len(solves) == 2 and run.units_matched == 30_000
+    assert_every_unit_accounted_for()
+
+
+def test_a_large_run_writes_its_markets_on_parallel_connections_as_one_would(pg_app, monkeypatch):
+    producer, buyer = two_markets()
+    today = matching.local_today()
+    expected = sorted((a.offer_id, a.demand_id, a.units) for a in match(
+        matching.load_offers(today)[0], matching.load_demands(today)[0]).allocations)
+    db.session.rollback()
+    written = in_parallel(pg_app, monkeypatch)
+
+    run = run_matching("beat")
+
+    assert written == [2] and run.status == RunStatus.SUCCEEDED
+    assert proposals_made() == expected and run.proposals_created == len(expected)
+    assert {p.category for p in db.session.scalars(select(Proposal))} == {"SURGICAL_II", "FFP2"}
+    # One mail per member and run, listing the proposals of both markets.
+    assert proposal_mails() == sorted([(buyer.id, "proposals_new"), (producer.id, "proposals_new")])
+    assert_every_unit_accounted_for()
+
+
+def test_stock_moved_in_one_market_rolls_back_every_market_and_the_run_starts_again(pg_app, monkeypatch):
+    two_markets()
+    written = in_parallel(pg_app, monkeypatch)
+    ffp2 = db.session.scalars(select(Offer).where(Offer.category == "FFP2").order_by(Offer.id)).first()
+    real_match, solves = matching.match, []
+
+    def producer_edits_meanwhile(offers, demands, *options):
+        result = real_match(offers, demands, *options)
+        if not solves:
+            with db.engine.begin() as other:  # another connection, committed while we solve
+                other.execute(update(Offer).where(Offer.id == ffp2.id).values(quantity=30_000, remaining_quantity=30_000))
+        solves.append(1)
+        return result
+
+    monkeypatch.setattr(matching, "match", producer_edits_meanwhile)
+    run = run_matching("beat")
+
+    assert written == [2, 2] and len(solves) == 2
+    # The surgical market, written fine the first time, was rolled back with the other: the second
+    # attempt wrote, counted and announced every proposal of the run.
+    assert run.proposals_created == db.session.scalar(select(func.count(Proposal.id)))
+    assert run.units_matched == 153_000 + 130_000 == db.session.scalar(select(func.sum(Proposal.quantity)))
+    assert_every_unit_accounted_for()
+
+
+def test_a_market_that_fails_to_write_rolls_back_the_others(pg_app, monkeypatch):
+    two_markets()
+    in_parallel(pg_app, monkeypatch)
+    real_write = matching.write_proposals
+
+    def broken_for_ffp2(run_id, allocations, **rows):
+        written = real_write(run_id, allocations, **rows)
+        if allocations[0].category == "FFP2":
+            raise RuntimeError("the FFP2 market's connection broke")
+        return written
+
+    monkeypatch.setattr(matching, "write_proposals", broken_for_ffp2)
+    with pytest.raises(RuntimeError):
+        run_matching("beat")
+
+    assert [r.status for r in _runs()] == [RunStatus.FAILED]
+    assert proposals_made() == [] and proposal_mails() == []
+    assert db.session.scalar(select(func.sum(Offer.remaining_quantity))) == 400_000
+    assert_every_unit_accounted_for()
+
+
+def test_proposals_of_a_run_stopped_between_its_commits_are_announced_once_by_the_next_run(pg_app):
+    producer, buyer = two_markets()
+    today = matching.local_today()
+    (offers, offer_rows), (demands, demand_rows) = matching.load_offers(today), matching.load_demands(today)
+    stopped = MatchingRun(trigger="beat", status=RunStatus.RUNNING, unmatched={})
+    db.session.add(stopped)
+    db.session.commit()
+    # What a run leaves when killed after its markets committed and before its last transaction.
+    surgical = match(offers, demands).markets[0]
+    matching.write_proposals(stopped.id, surgical, offer_rows=offer_rows, demand_rows=demand_rows)
+    db.session.commit()
+    assert proposal_mails() == []
+
+    run_matching("beat")
+    run_matching("beat")
+
+    assert [r.status for r in _runs()] == [RunStatus.FAILED, RunStatus.SUCCEEDED, RunStatus.SUCCEEDED]
+    # The stopped run's proposals, then the next run's (the FFP2 market): one mail each per member.
+    assert proposal_mails() == sorted([(buyer.id, "proposals_new")] * 2 + [(producer.id, "proposals_new")] * 2)
     assert_every_unit_accounted_for()
 
 

@@ -221,6 +221,21 @@ def test_the_same_market_read_in_any_order_gives_the_same_allocations(market, rn
 
 # --- two cores ---------------------------------------------------------------------------------
 
+@PROPERTY_SETTINGS
+@given(markets())
+def test_the_markets_split_the_allocations_so_that_no_offer_or_demand_is_in_two(market):
+    offers, demands = market
+    result = match(offers, demands)
+    every = [a for allocations in result.markets for a in allocations]
+    assert sorted(every) == sorted(result.allocations) and len(every) == len(result.allocations)
+    for key in ("offer_id", "demand_id"):
+        owners = {}
+        for number, allocations in enumerate(result.markets):
+            for a in allocations:
+                assert owners.setdefault(getattr(a, key), number) == number
+    assert all(list(m) == sorted(m, key=lambda a: (a.offer_id, a.demand_id)) for m in result.markets)
+
+
 def two_family_market(rng):
     """Respirators and community masks over three regions: two independent markets."""
     offers = [offer(k, category=rng.choice(("FFP2", "FFP3", "UNS1", "UNS2")), units=rng.randint(1, 40) * 100,
@@ -241,7 +256,7 @@ def test_markets_solved_in_a_helper_process_give_the_same_result(caplog):
     with caplog.at_level(logging.INFO, logger=parallel.__name__):
         shared = match(offers, demands, parallel_from_rows=0)
     assert "1 market(s) solved in a helper process" in caplog.text  # the helper did run
-    assert {a.category for a in shared.allocations} >= {"FFP2", "UNS2"}
+    assert {a.category for a in shared.allocations} >= {"FFP2", "UNS2"} and len(shared.markets) == 2
     assert shared == alone
 
 

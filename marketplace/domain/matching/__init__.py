@@ -35,9 +35,11 @@ def match(offers, demands, parallel_from_rows=None):
         found = [_Market(vocabulary, live_offers.take(offer_rows), live_demands.take(demand_rows))
                  for offer_rows, demand_rows in markets(vocabulary, live_offers, live_demands)]
         parts = solve_markets(found, helper)
+        parts = [_in_canonical_order(part) for part in parts]
         columns = AllocationColumns(*(np.concatenate(part) for part in zip(*parts))) if parts else None
-        return MatchResult(_allocations(vocabulary, columns),
-                           summarise(vocabulary, columns, offer_columns, demand_columns))
+        by_market = tuple(_allocations(vocabulary, part) for part in parts)
+        return MatchResult(_merged(by_market, columns), summarise(vocabulary, columns, offer_columns, demand_columns),
+                           by_market)
 
 
 @contextmanager
@@ -91,16 +93,28 @@ class _Market:
                                  demands.priority[demand_rows])
 
 
-def _allocations(vocabulary, columns):
-    """Return the allocations as Allocation values, by offer id then demand id."""
-    if columns is None:
-        return ()
+def _in_canonical_order(columns):
+    """Return the allocation columns by offer id, then demand id."""
     order = np.lexsort((columns.demand_ids, columns.offer_ids))
+    return AllocationColumns(*(column[order] for column in columns))
+
+
+def _allocations(vocabulary, columns):
+    """Return the allocations as Allocation values, in the columns' order."""
     offer_ids, demand_ids, units, prices, categories, regions, own_region, priorities = (
-        column[order].tolist() for column in columns)
+        column.tolist() for column in columns)
     return tuple(map(Allocation._make, zip(
         offer_ids, demand_ids, units, prices, map(vocabulary.categories.__getitem__, categories),
         map(vocabulary.regions.__getitem__, regions), own_region, priorities)))
+
+
+def _merged(by_market, columns):
+    """Return all markets' allocations by offer id then demand id (`columns` holds them as `by_market` does)."""
+    if columns is None:
+        return ()
+    every = [allocation for market in by_market for allocation in market]
+    order = np.lexsort((columns.demand_ids, columns.offer_ids)).tolist()
+    return tuple(map(every.__getitem__, order))
 
 
 def summarise(vocabulary, columns, offers, demands):

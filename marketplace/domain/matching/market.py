@@ -66,8 +66,11 @@ class MatchSummary:
 
 @dataclass(frozen=True)
 class MatchResult:
-    allocations: tuple
+    allocations: tuple  # by offer id, then demand id
     summary: MatchSummary
+    # The same allocations, one tuple per independent market (no offer or demand is in two), each
+    # by offer id then demand id: they can be written in separate transactions.
+    markets: tuple = ()
 
 
 def is_compatible(offer, demand):
