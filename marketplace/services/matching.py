@@ -1,9 +1,12 @@
-"""Matching runs: read listed offers and live demands, solve, and write every proposal in one transaction.
+"""Matching runs: read listed offers and live demands, solve, write the proposals, announce them.
 
 Safety (issue 6): one run at a time (a PostgreSQL advisory lock), and the write re-checks every
 remaining quantity with conditional UPDATEs, so a producer lowering stock or a second process can
 never make us allocate more than an offer holds or a demand asks; the CHECK constraints are the
-last guard. A run killed midway commits nothing; the next one does the work.
+last guard. A run writes its proposals, their mails and its figures in one transaction; a large run
+on PostgreSQL writes its independent markets on parallel connections first, all committed or all
+rolled back (`market_writes`, which says what a process killed between those commits leaves). A
+run killed midway leaves no proposal without its reservation; the next one does the rest.
 """
 import json
 import logging
@@ -13,7 +16,7 @@ from datetime import timedelta
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import Text, cast, insert, select, text
+from sqlalchemy import Text, cast, insert, select, text, update
 
 from ..domain.geography import regions
 from ..domain.masks import is_authorised_on
@@ -25,10 +28,10 @@ from ..extensions import db
 from ..models import Demand, MatchingRun, Offer, OfferRegion, Proposal
 from ..models.base import utcnow
 from ..models.demand import LIVE_STATUSES
-from ..models.proposal import ProposalSource
+from ..models.proposal import ProposalSource, ProposalStatus
 from .audit import record_decision
-from .market_writes import write_markets
 from .demands import local_today
+from .market_writes import write_markets
 from .proposal_mail import announce_proposals
 from .reservations import StockChanged, reserve
 from .session_cursor import session_cursor
@@ -108,25 +111,35 @@ def _record(run):
 
 def _start(trigger, user):
     # We hold the lock: any run still marked running belongs to a killed worker.
-    for abandoned in db.session.scalars(select(MatchingRun).where(MatchingRun.status == RunStatus.RUNNING)):
+    for abandoned in db.session.scalars(select(MatchingRun.id).where(MatchingRun.status == RunStatus.RUNNING)).all():
         _close_stopped_run(abandoned, "abandoned: the worker stopped mid-run")
     return _record(MatchingRun(trigger=trigger, triggered_by_id=_id(user), status=RunStatus.RUNNING, unmatched={}))
 
 
 def _fail(run, error):
-    _close_stopped_run(db.session.get(MatchingRun, run.id), f"{type(error).__name__}: {error}"[:2000])
+    _close_stopped_run(run.id, f"{type(error).__name__}: {error}"[:2000])
     db.session.commit()
 
 
-def _close_stopped_run(run, error):
+def _close_stopped_run(run_id, error):
     """Mark a run that did not finish as failed, announcing the proposals it committed all the same.
 
     A run announces its proposals as it records its figures, in its last transaction. One that wrote
-    its markets in parallel and stopped after their commits has proposals nobody was told about: they
-    are announced here, once, since a run is closed once.
+    its markets in parallel and stopped after some commits (`market_writes`) has proposals nobody
+    was told about: whoever moves the run out of `running` announces them, so they are announced once.
     """
-    run.status, run.finished_at, run.error = RunStatus.FAILED, utcnow(), error
-    announce_proposals(_written_by(run.id))
+    closed = db.session.execute(
+        update(MatchingRun).where(MatchingRun.id == run_id, MatchingRun.status == RunStatus.RUNNING)
+        .values(status=RunStatus.FAILED, finished_at=utcnow(), error=error),
+        execution_options={"synchronize_session": False},
+    ).rowcount
+    if not closed:
+        return
+    try:
+        with db.session.begin_nested():
+            announce_proposals(_written_by(run_id))
+    except Exception:  # never keep a run open, nor every later run from starting, for its mails
+        log.exception("could not announce the proposals of stopped matching run %s", run_id)
 
 
 def _written_by(run_id):
@@ -134,7 +147,8 @@ def _written_by(run_id):
     columns = ("buyer_organisation_id", "seller_organisation_id", "category", "quantity", "unit_price_cents",
                "expires_at")
     rows = db.session.execute(select(Proposal.id, *(getattr(Proposal, name) for name in columns))
-                              .where(Proposal.run_id == run_id).order_by(Proposal.id))
+                              .where(Proposal.run_id == run_id, Proposal.status == ProposalStatus.PENDING)
+                              .order_by(Proposal.id))
     return [(proposal_id, dict(zip(columns, values))) for proposal_id, *values in rows]
 
 
@@ -148,7 +162,7 @@ def _run_once(run, today, user):
         solver_seconds = time.perf_counter() - started
         write = partial(write_proposals, run.id, offer_rows=offer_rows, demand_rows=demand_rows)
         if _in_parallel(result, len(offers) + len(demands), parallel_from_rows):
-            proposals = [item for market in write_markets(result.markets, write) for item in market]
+            proposals = write_markets(result.markets, write)
         else:
             proposals = write(result.allocations)
         announce_proposals(proposals)
@@ -168,8 +182,8 @@ def _run_once(run, today, user):
 
 def _in_parallel(result, rows, parallel_from_rows):
     """Tell whether to write the markets on one connection each (PostgreSQL, a large run, several markets)."""
-    return (parallel_from_rows is not None and rows >= parallel_from_rows and len(result.markets) > 1
-            and db.session.get_bind().dialect.name == "postgresql")
+    return (parallel_from_rows is not None and rows >= parallel_from_rows
+            and sum(1 for market in result.markets if market) > 1 and db.session.get_bind().dialect.name == "postgresql")
 
 
 def _rows(statement):

@@ -206,7 +206,7 @@ def test_proposals_of_a_run_stopped_between_its_commits_are_announced_once_by_th
     db.session.add(stopped)
     db.session.commit()
     # What a run leaves when killed after its markets committed and before its last transaction.
-    surgical = match(offers, demands).markets[0]
+    [surgical] = [m for m in match(offers, demands).markets if m[0].category == "SURGICAL_II"]
     matching.write_proposals(stopped.id, surgical, offer_rows=offer_rows, demand_rows=demand_rows)
     db.session.commit()
     assert proposal_mails() == []
@@ -217,6 +217,65 @@ def test_proposals_of_a_run_stopped_between_its_commits_are_announced_once_by_th
     assert [r.status for r in _runs()] == [RunStatus.FAILED, RunStatus.SUCCEEDED, RunStatus.SUCCEEDED]
     # The stopped run's proposals, then the next run's (the FFP2 market): one mail each per member.
     assert proposal_mails() == sorted([(buyer.id, "proposals_new")] * 2 + [(producer.id, "proposals_new")] * 2)
+    assert_every_unit_accounted_for()
+
+
+def test_a_commit_failing_after_another_market_committed_fails_the_run_and_announces_what_it_wrote(
+        pg_app, monkeypatch):
+    producer, buyer = two_markets()
+    in_parallel(pg_app, monkeypatch)
+    real_write = matching.write_proposals
+
+    def ffp2_connection_dropped_before_its_commit(run_id, allocations, **rows):
+        written = real_write(run_id, allocations, **rows)
+        if allocations[0].category == "FFP2":  # PostgreSQL ends this session as it waits for the other writer
+            db.session.execute(text("SET LOCAL idle_in_transaction_session_timeout = '100ms'"))
+        else:
+            time.sleep(1.5)
+        return written
+
+    monkeypatch.setattr(matching, "write_proposals", ffp2_connection_dropped_before_its_commit)
+    with pytest.raises(Exception):
+        run_matching("beat")
+
+    [failed] = _runs()
+    assert failed.status == RunStatus.FAILED
+    # The surgical market committed, complete, and its proposals were announced as the run was closed.
+    assert {p.category for p in db.session.scalars(select(Proposal))} == {"SURGICAL_II"}
+    assert proposal_mails() == sorted([(buyer.id, "proposals_new"), (producer.id, "proposals_new")])
+    assert_every_unit_accounted_for()
+    monkeypatch.setattr(matching, "write_proposals", real_write)
+    assert run_matching("beat").status == RunStatus.SUCCEEDED  # the next run does the rest
+    assert {p.category for p in db.session.scalars(select(Proposal))} == {"SURGICAL_II", "FFP2"}
+    assert len(proposal_mails()) == 4
+    assert_every_unit_accounted_for()
+
+
+def test_a_writer_waiting_on_a_row_lock_gives_up_and_the_run_starts_again(pg_app, monkeypatch):
+    two_markets()
+    in_parallel(pg_app, monkeypatch)
+    monkeypatch.setattr(market_writes, "LOCK_TIMEOUT", "200ms")
+    ffp2 = db.session.scalars(select(Offer.id).where(Offer.category == "FFP2")).first()
+    db.session.rollback()
+    # A request holding an offer's row (it could itself be waiting on the other market's writer).
+    blocker = db.engine.connect()
+    blocker.execute(text("SELECT id FROM offer WHERE id = :id FOR UPDATE"), {"id": ffp2})
+    real_match, solves = matching.match, []
+
+    def release_on_the_second_attempt(offers, demands, *options):
+        solves.append(1)
+        if len(solves) == 2:
+            blocker.rollback()
+        return real_match(offers, demands, *options)
+
+    monkeypatch.setattr(matching, "match", release_on_the_second_attempt)
+    try:
+        run = run_matching("beat")
+    finally:
+        blocker.close()
+
+    assert len(solves) == 2 and run.status == RunStatus.SUCCEEDED
+    assert {p.category for p in db.session.scalars(select(Proposal))} == {"SURGICAL_II", "FFP2"}
     assert_every_unit_accounted_for()
 
 
