@@ -11,7 +11,9 @@ from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from .domain.errors import DomainError, ErrorCode
+from .models.proposal import Decision, ProposalStatus
 from .services import proposals
+from .services.proposal_mail import BUYER, PRODUCER
 from .web import bounded_int, domain_message
 
 
@@ -44,6 +46,41 @@ def order_link(order_id):
         return url_for("orders.show", order_id=order_id)
     except BuildError:
         return None
+
+
+_CLOSED_LABELS = {
+    ProposalStatus.ACCEPTED: _l("Accepted: order placed"),
+    ProposalStatus.DECLINED: _l("Declined"),
+    ProposalStatus.EXPIRED: _l("Expired"),
+}
+
+
+def status_label(proposal, side=None):
+    """Say where a proposal stands, for the reader answering as side (buyer, producer; None: an administrator).
+
+    A pending proposal says whose answer it waits for: "Waiting for your answer" while the reader's side has not
+    answered, "Accepted by you, waiting for the producer" once it has. Every page showing a status uses this.
+    """
+    if proposal.status != ProposalStatus.PENDING:
+        label = _CLOSED_LABELS.get(proposal.status)
+        return str(label) if label is not None else proposal.status
+    buyer = proposal.buyer_decision == Decision.ACCEPTED
+    producer = proposal.producer_decision == Decision.ACCEPTED
+    if side == BUYER:
+        if not buyer:
+            return _("Waiting for your answer")
+        if not producer:
+            return _("Accepted by you, waiting for the producer")
+    elif side == PRODUCER:
+        if not producer:
+            return _("Waiting for your answer")
+        if not buyer:
+            return _("Accepted by you, waiting for the buyer")
+    elif buyer and not producer:
+        return _("Accepted by the buyer, waiting for the producer")
+    elif producer and not buyer:
+        return _("Accepted by the producer, waiting for the buyer")
+    return _("Waiting for answers")
 
 
 def readable_proposal(proposal_id, side=None):

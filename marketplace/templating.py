@@ -49,6 +49,7 @@ def local_date(value):
 def register(app):
     from .admin.labels import action_label, object_label
     from .auth.forms import KIND_LABELS
+    from .proposal_pages import status_label
 
     app.jinja_env.filters["audit_action"] = action_label
     app.jinja_env.filters["audit_object"] = object_label
@@ -73,3 +74,5 @@ def register(app):
             "all_departements": departements(),
             "page_to_return_to": page_to_return_to,
         }
+
+    app.jinja_env.globals["proposal_status_label"] = status_label
