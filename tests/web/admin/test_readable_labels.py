@@ -1,6 +1,4 @@
 """Administrators read actions, objects, kinds, categories and dates in words, never internal codes."""
-import email
-from email import policy
 from pathlib import Path
 
 from babel.dates import format_datetime
