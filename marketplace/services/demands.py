@@ -173,22 +173,34 @@ def record_match(demand, units, total_cents):
 
 
 def expire_overdue_demands(today=None):
-    """Close live demands whose date needed has passed; return how many expired."""
-    today = today or local_today()
-    overdue = db.session.scalars(
-        select(Demand).where(Demand.status.in_((DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)),
-                             Demand.needed_by < today)
-    ).all()
-    from .proposals import close_pending_of_demand  # proposals build on demands
+    """Close live demands whose date needed has passed, each in a transaction of its own; return how many.
+
+    One demand at a time, its proposals, offers and itself locked in the order a producer's decision on
+    several proposals takes them (`proposals.lock_for_closing`): a decision spanning two overdue
+    demands waits for one to close, never for a transaction that also waits for it.
+    """
+    from .proposals import close_pending_of_demand, lock_for_closing  # proposals build on demands
     from ..models.proposal import ProposalStatus
 
-    for demand in overdue:
-        close_pending_of_demand(demand, ProposalStatus.EXPIRED)
-        demand.status = DemandStatus.EXPIRED
-        demand.closed_at = utcnow()
-        record_decision(None, "demand.expired", demand, after={"status": demand.status})
-    db.session.commit()
-    return len(overdue)
+    today = today or local_today()
+    overdue = db.session.scalars(
+        select(Demand.id).where(Demand.status.in_(_EXPIRABLE), Demand.needed_by < today).order_by(Demand.id)
+    ).all()
+    expired = 0
+    for demand_id in overdue:
+        pending = lock_for_closing(demand_id)
+        demand = db.session.get(Demand, demand_id)  # read afresh as it was locked
+        if demand.status in _EXPIRABLE and demand.needed_by < today:
+            close_pending_of_demand(demand, ProposalStatus.EXPIRED, pending)
+            demand.status = DemandStatus.EXPIRED
+            demand.closed_at = utcnow()
+            record_decision(None, "demand.expired", demand, after={"status": demand.status})
+            expired += 1
+        db.session.commit()
+    return expired
+
+
+_EXPIRABLE = (DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)
 
 
 def get_demand(demand_id):

@@ -2,9 +2,10 @@
 no deadlock with the buyer cancelling the demand meanwhile."""
 import threading
 import time
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Demand, Order, Proposal
@@ -138,3 +139,67 @@ def test_cancelling_a_demand_while_its_producer_decides_its_proposals_never_dead
             3 if accept else 0)
         assert_every_unit_accounted_for()
         truncate_all()  # the next round's run must not match this round's offers
+
+
+def two_overdue_demands_answered_one_after_the_other():
+    """Two demands of one buyer answered by one producer, the first one first: its proposals have the lower ids."""
+    producer = ProducerFactory()
+    for i in range(4):
+        OfferFactory(certification__organisation=producer.organisation, quantity=50_000, unit_price_cents=80 + i)
+    buyer = UserFactory()
+    first, second = (DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=100_000)
+                     for _ in range(2))
+    first_id, second_id = first.id, second.id
+    db.session.execute(update(Demand).where(Demand.id == second_id).values(status="cancelled"))
+    db.session.commit()
+    assert run_matching("manual").proposals_created == 2  # the first demand's
+    db.session.execute(update(Demand).where(Demand.id == second_id).values(status="open"))
+    db.session.commit()
+    assert run_matching("manual").proposals_created == 2  # then the second's
+    yesterday = demands.local_today() - timedelta(days=1)
+    for demand_id in (second_id, first_id):  # the second's row before the first's, as a table scan reads them
+        db.session.execute(update(Demand).where(Demand.id == demand_id).values(needed_by=yesterday))
+    db.session.commit()
+    ids = db.session.scalars(select(Proposal.id).order_by(Proposal.id)).all()
+    return producer, ids
+
+
+def test_expiring_overdue_demands_while_a_producer_decides_proposals_of_both_never_deadlocks(pg_app, monkeypatch):
+    producer, ids = two_overdue_demands_answered_one_after_the_other()
+    real_record = demands.record_decision
+
+    def slow_record(*args, **kwargs):  # the first demand closed, its locks held a while
+        real_record(*args, **kwargs)
+        time.sleep(0.5)
+
+    monkeypatch.setattr(demands, "record_decision", slow_record)
+    start, errors, outcomes = threading.Barrier(2), [], []
+
+    def run(action):
+        with pg_app.app_context():
+            try:
+                start.wait()
+                outcomes.append(action())
+            except Exception as error:  # noqa: BLE001 - a deadlock or any error fails the test below
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    def expire():
+        return demands.expire_overdue_demands()
+
+    def decide():
+        time.sleep(0.2)  # once the first demand's proposals are the expiry's
+        return proposals.decide_proposals(db.session.get(type(producer), producer.id), PRODUCER, ids, accept=True)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in (expire, decide)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == [] and 2 in outcomes
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(Demand.status))) == ["expired", "expired"]
+    assert set(db.session.scalars(select(Proposal.status))) == {"expired"}
+    assert_every_unit_accounted_for()
