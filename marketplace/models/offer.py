@@ -28,7 +28,7 @@ class Offer(db.Model):
         CheckConstraint("allocated_quantity + remaining_quantity = quantity", name="remaining_is_unallocated"),
         CheckConstraint("unit_price_cents > 0", name="price_positive"),
         # The catalogue: listed offers, filtered by category, sorted by price, stock or age. Partial:
-        # an offer a matching run sells out leaves them without new entries (six of its eleven
+        # an offer a matching run sells out leaves them without new entries (six of its ten
         # indexes; a second of a national run's write).
         _listed_index("ix_offer_listed_price", "unit_price_cents", "id"),
         _listed_index("ix_offer_listed_category_price", "category", "unit_price_cents", "id"),

@@ -13,7 +13,7 @@ from ..domain.substitutes import check_substitutes
 from ..extensions import db
 from ..models import Demand
 from ..models.base import utcnow
-from ..models.demand import DemandStatus
+from ..models.demand import LIVE_STATUSES, DemandStatus
 from .audit import record_decision
 
 PAGE_SIZE = 20
@@ -184,13 +184,13 @@ def expire_overdue_demands(today=None):
 
     today = today or local_today()
     overdue = db.session.scalars(
-        select(Demand.id).where(Demand.status.in_(_EXPIRABLE), Demand.needed_by < today).order_by(Demand.id)
+        select(Demand.id).where(Demand.status.in_(LIVE_STATUSES), Demand.needed_by < today).order_by(Demand.id)
     ).all()
     expired = 0
     for demand_id in overdue:
         pending = lock_for_closing(demand_id)
         demand = db.session.get(Demand, demand_id)  # read afresh as it was locked
-        if demand.status in _EXPIRABLE and demand.needed_by < today:
+        if demand.status in LIVE_STATUSES and demand.needed_by < today:
             close_pending_of_demand(demand, ProposalStatus.EXPIRED, pending)
             demand.status = DemandStatus.EXPIRED
             demand.closed_at = utcnow()
@@ -199,8 +199,6 @@ def expire_overdue_demands(today=None):
         db.session.commit()
     return expired
 
-
-_EXPIRABLE = (DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)
 
 
 def get_demand(demand_id):

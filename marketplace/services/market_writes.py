@@ -1,7 +1,7 @@
 """Write independent markets' proposals at once, one database connection each, all or nothing.
 
 A national run's write is PostgreSQL's work, one backend per connection: the conditional UPDATEs,
-then the COPY with two key checks and six index entries per proposal. Independent markets share
+then the COPY with two key checks and seven index entries per proposal. Independent markets share
 no offer and no demand, so each group of them can be written by its own connection, in a thread
 of its own (the threads mostly wait on PostgreSQL, which works on both cores meanwhile).
 

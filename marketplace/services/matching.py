@@ -16,7 +16,7 @@ from datetime import timedelta
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import Text, cast, insert, select, text, update
+from sqlalchemy import Text, cast, insert, select, text, true, update
 
 from ..domain.geography import regions
 from ..domain.masks import is_authorised_on
@@ -118,28 +118,34 @@ def _start(trigger, user):
 
 def _fail(run, error):
     _close_stopped_run(run.id, f"{type(error).__name__}: {error}"[:2000])
-    db.session.commit()
 
 
 def _close_stopped_run(run_id, error):
-    """Mark a run that did not finish as failed, announcing the proposals it committed all the same.
+    """Mark a run that did not finish as failed, announcing the proposals it committed all the same; commit.
 
     A run announces its proposals as it records its figures, in its last transaction. One that wrote
     its markets in parallel and stopped after some commits (`market_writes`) has proposals nobody
     was told about: whoever moves the run out of `running` announces them, so they are announced once.
     """
-    closed = db.session.execute(
+    if not _claim_as_failed(run_id, error):
+        return
+    try:
+        announce_proposals(_written_by(run_id))
+        db.session.commit()
+    except Exception:  # never keep a run open, nor every later run from starting, for its mails
+        log.exception("could not announce the proposals of stopped matching run %s; closing it without", run_id)
+        db.session.rollback()
+        _claim_as_failed(run_id, error)
+        db.session.commit()
+
+
+def _claim_as_failed(run_id, error):
+    """Mark the run failed if it is still running; return whether it was (whoever gets it closes it)."""
+    return db.session.execute(
         update(MatchingRun).where(MatchingRun.id == run_id, MatchingRun.status == RunStatus.RUNNING)
         .values(status=RunStatus.FAILED, finished_at=utcnow(), error=error),
         execution_options={"synchronize_session": False},
-    ).rowcount
-    if not closed:
-        return
-    try:
-        with db.session.begin_nested():
-            announce_proposals(_written_by(run_id))
-    except Exception:  # never keep a run open, nor every later run from starting, for its mails
-        log.exception("could not announce the proposals of stopped matching run %s", run_id)
+    ).rowcount == 1
 
 
 def _written_by(run_id):
@@ -209,7 +215,7 @@ def load_offers(today):
 
     What proposals copy is a tuple (organisation_id, vat_rate_bp, available_from) per offer id.
     """
-    live = (Offer.listed.is_(True), Offer.status.in_(tuple(LISTABLE)), Offer.remaining_quantity > 0,
+    live = (Offer.listed == true(), Offer.status.in_(tuple(LISTABLE)), Offer.remaining_quantity > 0,
             (Offer.expires_on.is_(None)) | (Offer.expires_on >= today))
     rows = _rows(
         select(Offer.id, Offer.organisation_id, Offer.category, Offer.region_code, Offer.delivers_everywhere,

@@ -5,7 +5,7 @@ reserved_quantity the units of its pending proposals (accepted ones move to matc
 """
 from collections import defaultdict
 
-from sqlalchemy import case, select, update
+from sqlalchemy import case, select, true, update
 
 from ..domain.offers import LISTABLE, OfferStatus, status_after_allocation
 from ..extensions import db
@@ -52,7 +52,7 @@ def _expect(count, wanted):
 def _offer_update(offer_id, units):
     return (
         update(Offer)
-        .where(Offer.id == offer_id, Offer.listed.is_(True), Offer.remaining_quantity >= units)
+        .where(Offer.id == offer_id, Offer.listed == true(), Offer.remaining_quantity >= units)
         .values(
             allocated_quantity=Offer.allocated_quantity + units,
             remaining_quantity=Offer.remaining_quantity - units,

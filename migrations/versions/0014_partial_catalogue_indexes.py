@@ -4,7 +4,7 @@ Revision ID: 0014
 Revises: 0013
 
 The catalogue's queries all say `listed = true`. With partial indexes, an offer that a matching
-run sells out (it leaves the catalogue) gets no new entry in six of its eleven indexes: about a
+run sells out (it leaves the catalogue) gets no new entry in six of its ten indexes: about a
 second of a national run's write. The indexed columns lose their leading `listed`.
 """
 from alembic import op

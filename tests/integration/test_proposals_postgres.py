@@ -173,32 +173,35 @@ def test_expiring_overdue_demands_while_a_producer_decides_proposals_of_both_nev
         time.sleep(0.5)
 
     monkeypatch.setattr(demands, "record_decision", slow_record)
-    start, errors, outcomes = threading.Barrier(2), [], []
+    start, errors, outcomes = threading.Barrier(2), [], {}
 
-    def run(action):
+    def run(name, action):
         with pg_app.app_context():
             try:
                 start.wait()
-                outcomes.append(action())
+                outcomes[name] = action()
             except Exception as error:  # noqa: BLE001 - a deadlock or any error fails the test below
                 errors.append(repr(error))
             finally:
                 db.session.remove()
 
-    def expire():
-        return demands.expire_overdue_demands()
-
     def decide():
         time.sleep(0.2)  # once the first demand's proposals are the expiry's
-        return proposals.decide_proposals(db.session.get(type(producer), producer.id), PRODUCER, ids, accept=True)
+        outcome = proposals.decide_proposals(db.session.get(type(producer), producer.id), PRODUCER, ids, accept=True)
+        return sorted(outcome.answered), sorted(p.id for p in outcome.decided)
 
-    threads = [threading.Thread(target=run, args=(action,)) for action in (expire, decide)]
+    threads = [threading.Thread(target=run, args=pair)
+               for pair in (("expired", demands.expire_overdue_demands), ("decided", decide))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
 
-    assert errors == [] and 2 in outcomes
+    assert errors == [] and outcomes["expired"] == 2
+    # The interleaving that deadlocked: the decision waited for the first demand to close (its proposals
+    # closed as expired by then, so reported as already answered) while holding the second demand's
+    # proposals, which it accepted before the expiry closed that demand.
+    assert outcomes["decided"] == (ids[:2], ids[2:])
     db.session.expire_all()
     assert sorted(db.session.scalars(select(Demand.status))) == ["expired", "expired"]
     assert set(db.session.scalars(select(Proposal.status))) == {"expired"}

@@ -117,6 +117,26 @@ def test_a_failed_run_is_recorded_and_writes_nothing(market, monkeypatch):
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
 
 
+def test_proposals_a_stopped_run_committed_are_mailed_when_the_next_run_closes_it(market, outbox):
+    offer, demand, producer, buyer = market
+    today = matching.local_today()
+    (offers, offer_rows), (demands, demand_rows) = matching.load_offers(today), matching.load_demands(today)
+    stopped = MatchingRun(trigger="beat", status="running", unmatched={})
+    db.session.add(stopped)
+    db.session.commit()
+    # Written and committed, then the worker died before the run's last transaction (its mails).
+    matching.write_proposals(stopped.id, matching.match(offers, demands).allocations,
+                             offer_rows=offer_rows, demand_rows=demand_rows)
+    db.session.commit()
+    assert outbox.messages() == []
+
+    run_matching("manual")
+
+    statuses = db.session.scalars(select(MatchingRun.status).order_by(MatchingRun.id)).all()
+    assert statuses == ["failed", "succeeded"]
+    assert sorted(m["To"] for m in outbox.messages()) == sorted([producer.email, buyer.email])
+
+
 def test_a_run_left_running_by_a_killed_worker_is_marked_abandoned(market):
     db.session.add(MatchingRun(trigger="beat", status="running", unmatched={}))
     db.session.commit()
