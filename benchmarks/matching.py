@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from config.settings import Base  # noqa: E402
 from marketplace.domain.geography import regions  # noqa: E402
-from marketplace.domain.masks import Category  # noqa: E402
+from marketplace.domain.masks import Category, is_authorised_on  # noqa: E402
 import marketplace.domain.matching as matching_package  # noqa: E402
 from marketplace.domain.matching import Demand, Offer, match  # noqa: E402
 from marketplace.domain.organisations import OrganisationKind  # noqa: E402
@@ -77,8 +77,10 @@ def _synthetic_offer(rng, id, codes, metropolitan, weights):
         delivers = frozenset([producer, *rng.sample(codes, rng.randint(0, 3))])
     price = max(1, round(BASE_PRICE[category] * rng.lognormvariate(0, 0.15)))
     units = max(1_000, round(rng.lognormvariate(11.9, 0.9), -3))  # median ~150,000 units in stock
-    return Offer(id, category, producer, delivers, TODAY + timedelta(days=int(rng.expovariate(1 / 8))),
-                 price, int(units))
+    available = TODAY + timedelta(days=int(rng.expovariate(1 / 8)))
+    while not is_authorised_on(category, available):  # the marketplace refuses to list it (domain/offers.py)
+        available = TODAY + timedelta(days=int(rng.expovariate(1 / 8)))
+    return Offer(id, category, producer, delivers, available, price, int(units))
 
 
 def _synthetic_demand(rng, id, codes, weights):

@@ -11,7 +11,7 @@ import numpy as np
 
 from .columns import group_demands, group_offers, markets, tabulate
 from .market import Allocation, Demand, MatchResult, MatchSummary, Offer, is_compatible
-from .network import build_hub_network
+from .network import build_hub_network, cell_count
 from .pairing import pair_groups, split_to_members
 from .parallel import helper_process, solve_markets
 from .solver import SolverError, solve_network
@@ -74,19 +74,26 @@ class AllocationColumns(NamedTuple):
 
 
 class _Market:
-    """One independent market: its columns, groups and hub network."""
+    """One independent market: its columns, grouped and wired into a hub network as it is solved.
+
+    Built where it is solved, so that the run's own process does not build (nor pickle) the
+    networks of the markets it hands to its helper.
+    """
 
     def __init__(self, vocabulary, offers, demands):
-        self.offers, self.demands = offers, demands
-        self.offer_groups, self.demand_groups = group_offers(offers), group_demands(demands)
-        self.network = build_hub_network(vocabulary, offers, self.offer_groups, demands, self.demand_groups)
+        self.vocabulary, self.offers, self.demands = vocabulary, offers, demands
+
+    def cost(self):
+        """Rank markets by solving time: the max flows run on the cells' grids (measured)."""
+        return cell_count(self.vocabulary, self.offers, self.demands)
 
     def solved(self):
         """Return the market's optimal allocations as AllocationColumns."""
         offers, demands = self.offers, self.demands
-        flows = solve_network(self.network)
-        offer_rows, demand_rows, units = split_to_members(self.offer_groups, self.demand_groups,
-                                                          *pair_groups(self.network, flows))
+        offer_groups, demand_groups = group_offers(offers), group_demands(demands)
+        network = build_hub_network(self.vocabulary, offers, offer_groups, demands, demand_groups)
+        offer_rows, demand_rows, units = split_to_members(offer_groups, demand_groups,
+                                                          *pair_groups(network, solve_network(network)))
         return AllocationColumns(offers.ids[offer_rows], demands.ids[demand_rows], units, offers.price[offer_rows],
                                  offers.category[offer_rows], demands.region[demand_rows],
                                  offers.producer_region[offer_rows] == demands.region[demand_rows],

@@ -93,10 +93,8 @@ def build_hub_network(vocabulary, offers, offer_groups, demands, demand_groups):
     offer_arcs = arcs.add_many(np.full(len(offer_groups), SOURCE), offer_side.nodes, offer_side.units)
 
     region_count = len(vocabulary.regions)
-    leaving, exit_categories = vocabulary.accepted_sets.expand(demands.accepted_set[first_demands])
-    exit_cells = exit_categories * region_count + demands.region[first_demands][leaving]
-    entering, entry_regions = vocabulary.delivery_sets.expand(offers.delivery_set[first_offers])
-    entry_cells = offers.category[first_offers][entering] * region_count + entry_regions
+    (entering, entry_regions, entry_cells), (leaving, exit_cells) = _entries_and_exits(
+        vocabulary, offers, first_offers, demands, first_demands)
     far_entry = offers.producer_region[first_offers][entering] != entry_regions
 
     cells = []
@@ -120,6 +118,30 @@ def build_hub_network(vocabulary, offers, offer_groups, demands, demand_groups):
     heads[exit_arcs[alone]] = class_of[exit_groups[alone]]
     return HubNetwork(next_node, tails, heads, capacities, far.astype(bool), unbounded,
                       offer_arcs, offer_side.prices, class_nodes, cells)
+
+
+def cell_count(vocabulary, offers, demands):
+    """Return how many (category, region) cells a market's network has: what its solving time grows with.
+
+    Counted from the rows themselves, before grouping, so that a market can be sent away unbuilt.
+    """
+    every_offer, every_demand = np.arange(len(offers.ids)), np.arange(len(demands.ids))
+    (_, _, entry_cells), (_, exit_cells) = _entries_and_exits(vocabulary, offers, every_offer, demands, every_demand)
+    return len(np.intersect1d(entry_cells, exit_cells))
+
+
+def _entries_and_exits(vocabulary, offers, offer_rows, demands, demand_rows):
+    """Return ((offer positions, regions, cells) of every entry, (demand positions, cells) of every exit).
+
+    An offer enters each region it delivers to in its category's cell; a demand leaves through each
+    category it accepts in its region's cell. Positions index `offer_rows` and `demand_rows`.
+    """
+    region_count = len(vocabulary.regions)
+    leaving, exit_categories = vocabulary.accepted_sets.expand(demands.accepted_set[demand_rows])
+    exit_cells = exit_categories * region_count + demands.region[demand_rows][leaving]
+    entering, entry_regions = vocabulary.delivery_sets.expand(offers.delivery_set[offer_rows])
+    entry_cells = offers.category[offer_rows][entering] * region_count + entry_regions
+    return (entering, entry_regions, entry_cells), (leaving, exit_cells)
 
 
 def _by_cell(cell_codes):
