@@ -132,7 +132,9 @@ def summarise(vocabulary, columns, offers, demands):
     if columns is not None:
         matched_by_priority = _sums_by(columns.priorities, columns.units)
         by_id = np.argsort(demands.ids)
-        np.add.at(served, by_id[np.searchsorted(demands.ids, columns.demand_ids, sorter=by_id)], columns.units)
+        rows = by_id[np.searchsorted(demands.ids, columns.demand_ids, sorter=by_id)]
+        # Summed in floats, exactly: what a demand is served stays below its units, under 2**31.
+        served = np.bincount(rows, weights=columns.units, minlength=len(demands.ids)).astype(np.int64)
         own_region_units = int(columns.units[columns.own_region].sum())
         total_price_cents = sum((columns.units * columns.prices).tolist())  # Python ints: no overflow
     left = demands.units - served

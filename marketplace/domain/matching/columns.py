@@ -173,10 +173,9 @@ def _ids(rows, kind):
 def _integers(rows, kind, name, lowest):
     """Return one integer attribute of every row as a column, or raise ValueError naming the first bad row."""
     values = list(map(attrgetter(name), rows))
-    if set(map(type, values)) <= {int}:
-        column = np.array(values, dtype=np.int64)
-        if not len(column) or (column.min() >= lowest and column.max() < INTEGER_LIMIT):
-            return column
+    column = np.asarray(values)  # int64 only when every value is an int (floats, None, huge ints are not)
+    if column.dtype == np.int64 and (not len(column) or (column.min() >= lowest and column.max() < INTEGER_LIMIT)):
+        return column
     for row, value in zip(rows, values):
         if not (isinstance(value, int) and lowest <= value < INTEGER_LIMIT):
             raise ValueError(f"{kind} {row.id}: {name} must be an integer from {lowest} to {INTEGER_LIMIT - 1}")
