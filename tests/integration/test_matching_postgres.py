@@ -115,19 +115,26 @@ def test_the_bulk_reservation_takes_units_only_from_a_demand_unchanged_since_rea
     assert db.session.get(Offer, offer.id).allocated_quantity == 10
 
 
-def test_a_producer_lowering_stock_during_a_run_is_never_over_allocated(pg_app, monkeypatch):
-    offer = market(offers=1, demands=3)[0]
+def stock_lowered_during_the_first_solve(monkeypatch, offer_id, quantity):
+    """Have the producer lower an offer's stock while the run's first solve is under way; return the solves."""
     real_match, solves = matching.match, []
 
     def producer_edits_meanwhile(offers, demands, *options):
         result = real_match(offers, demands, *options)
         if not solves:
             with db.engine.begin() as other:  # another connection, committed while we solve
-                other.execute(update(Offer).where(Offer.id == offer.id).values(quantity=30_000, remaining_quantity=30_000))
+                other.execute(update(Offer).where(Offer.id == offer_id).values(quantity=quantity,
+                                                                                remaining_quantity=quantity))
         solves.append(1)
         return result
 
     monkeypatch.setattr(matching, "match", producer_edits_meanwhile)
+    return solves
+
+
+def test_a_producer_lowering_stock_during_a_run_is_never_over_allocated(pg_app, monkeypatch):
+    offer = market(offers=1, demands=3)[0]
+    solves = stock_lowered_during_the_first_solve(monkeypatch, offer.id, 30_000)
     run = run_matching("beat")
 
     assert len(solves) == 2 and run.units_matched == 30_000
@@ -155,18 +162,8 @@ def test_a_large_run_writes_its_markets_on_parallel_connections_as_one_would(pg_
 def test_stock_moved_in_one_market_rolls_back_every_market_and_the_run_starts_again(pg_app, monkeypatch):
     two_markets()
     written = in_parallel(pg_app, monkeypatch)
-    ffp2 = db.session.scalars(select(Offer).where(Offer.category == "FFP2").order_by(Offer.id)).first()
-    real_match, solves = matching.match, []
-
-    def producer_edits_meanwhile(offers, demands, *options):
-        result = real_match(offers, demands, *options)
-        if not solves:
-            with db.engine.begin() as other:  # another connection, committed while we solve
-                other.execute(update(Offer).where(Offer.id == ffp2.id).values(quantity=30_000, remaining_quantity=30_000))
-        solves.append(1)
-        return result
-
-    monkeypatch.setattr(matching, "match", producer_edits_meanwhile)
+    ffp2 = db.session.scalars(select(Offer.id).where(Offer.category == "FFP2").order_by(Offer.id)).first()
+    solves = stock_lowered_during_the_first_solve(monkeypatch, ffp2, 30_000)
     run = run_matching("beat")
 
     assert written == [2, 2] and len(solves) == 2

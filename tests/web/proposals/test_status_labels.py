@@ -44,33 +44,38 @@ def seen_by(client, side, proposal):
     return listed, shown
 
 
+def seen_by_both(client, login, proposal, producer, buyer):
+    """What the producer, then the buyer, reads: each as (in the list, on the proposal's page)."""
+    seen = []
+    for user, side in ((producer, "producer"), (buyer, "buyer")):
+        login(user)
+        seen.append(seen_by(client, side, proposal))
+        client.post("/auth/logout")
+    return tuple(seen)
+
+
+def everywhere(label):
+    return (label, label)
+
+
 def test_a_producer_who_accepted_waits_for_the_buyer_and_the_buyer_is_asked_for_its_answer(matched, client, login):
     proposal, producer, buyer = matched
     proposals.accept_proposal(producer, proposal.id)
-    login(producer)
-    assert seen_by(client, "producer", proposal) == ("Acceptée par vous, en attente de l’acheteur",) * 2
-    client.post("/auth/logout")
-    login(buyer)
-    assert seen_by(client, "buyer", proposal) == ("En attente de votre réponse",) * 2
+    assert seen_by_both(client, login, proposal, producer, buyer) == (
+        everywhere("Acceptée par vous, en attente de l’acheteur"), everywhere("En attente de votre réponse"))
 
 
 def test_a_buyer_who_accepted_waits_for_the_producer_and_the_producer_is_asked_for_its_answer(matched, client, login):
     proposal, producer, buyer = matched
     proposals.accept_proposal(buyer, proposal.id)
-    login(buyer)
-    assert seen_by(client, "buyer", proposal) == ("Acceptée par vous, en attente du producteur",) * 2
-    client.post("/auth/logout")
-    login(producer)
-    assert seen_by(client, "producer", proposal) == ("En attente de votre réponse",) * 2
+    assert seen_by_both(client, login, proposal, producer, buyer) == (
+        everywhere("En attente de votre réponse"), everywhere("Acceptée par vous, en attente du producteur"))
 
 
 def test_nobody_answered_yet_both_sides_are_asked(matched, client, login):
     proposal, producer, buyer = matched
-    login(buyer)
-    assert seen_by(client, "buyer", proposal) == ("En attente de votre réponse",) * 2
-    client.post("/auth/logout")
-    login(producer)
-    assert seen_by(client, "producer", proposal) == ("En attente de votre réponse",) * 2
+    assert seen_by_both(client, login, proposal, producer, buyer) == (
+        everywhere("En attente de votre réponse"), everywhere("En attente de votre réponse"))
 
 
 def test_the_buyers_demand_page_shows_the_buyers_side(matched, client, login):
@@ -87,11 +92,8 @@ def test_in_english_too(matched, client, login):
     buyer.locale = "en"
     db.session.commit()
     proposals.accept_proposal(producer, proposal.id)
-    login(producer)
-    assert seen_by(client, "producer", proposal) == ("Accepted by you, waiting for the buyer",) * 2
-    client.post("/auth/logout")
-    login(buyer)
-    assert seen_by(client, "buyer", proposal) == ("Waiting for your answer",) * 2
+    assert seen_by_both(client, login, proposal, producer, buyer) == (
+        everywhere("Accepted by you, waiting for the buyer"), everywhere("Waiting for your answer"))
 
 
 def test_administrators_read_which_side_accepted(matched, client, login):
@@ -110,19 +112,13 @@ def test_closed_proposals_keep_their_labels(matched, client, login):
     proposal, producer, buyer = matched
     proposals.accept_proposal(producer, proposal.id)
     proposals.accept_proposal(buyer, proposal.id)
-    login(producer)
-    assert seen_by(client, "producer", proposal) == ("Acceptée : commande passée",) * 2
-    client.post("/auth/logout")
-    login(buyer)
-    assert seen_by(client, "buyer", proposal) == ("Acceptée : commande passée",) * 2
+    assert seen_by_both(client, login, proposal, producer, buyer) == (
+        everywhere("Acceptée : commande passée"), everywhere("Acceptée : commande passée"))
 
 
 def test_a_declined_proposal_reads_declined_to_both_sides(matched, client, login):
     proposal, producer, buyer = matched
     proposals.accept_proposal(buyer, proposal.id)
     proposals.decline_proposal(producer, proposal.id)
-    login(producer)
-    assert seen_by(client, "producer", proposal) == ("Déclinée",) * 2
-    client.post("/auth/logout")
-    login(buyer)
-    assert seen_by(client, "buyer", proposal) == ("Déclinée",) * 2
+    assert seen_by_both(client, login, proposal, producer, buyer) == (
+        everywhere("Déclinée"), everywhere("Déclinée"))
