@@ -3,8 +3,11 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
+# The second run of `make test` starts every unit, service and web test this many days from today.
+CLOCK_SHIFT_DAYS ?= 400
+CLOCK_SHIFTED_TESTS := tests/unit tests/services tests/web tests/workers tests/test_cli.py
 
-.PHONY: run test install install-test translations update-translations migrate seed stack lint clean
+.PHONY: run test install install-test translations update-translations migrate stack lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || (apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
@@ -39,10 +42,16 @@ run: translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## Run every test: unit tests on SQLite, integration tests on real PostgreSQL, Redis, Celery, SMTP.
-test: $(VENV)/.installed-test translations
+## Check the code: ruff (errors, import order, time read only through marketplace/clock.py).
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+## Run every test: the lint, then unit tests on SQLite, integration tests on real PostgreSQL, Redis, Celery,
+## SMTP and browser tests; then the unit, service and web tests again with the clock CLOCK_SHIFT_DAYS ahead.
+test: lint $(VENV)/.installed-test translations
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -q $(CLOCK_SHIFTED_TESTS) --clock-shift-days=$(CLOCK_SHIFT_DAYS) $(PYTEST_ARGS)
 
 ## The full stack (gunicorn, Celery worker and beat) against DATABASE_URL and REDIS_URL.
 stack: translations

@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import marketplace.domain.matching as matching_package  # noqa: E402
 from config.settings import Base  # noqa: E402
 from marketplace.domain.geography import regions  # noqa: E402
 from marketplace.domain.masks import Category, is_authorised_on  # noqa: E402
-import marketplace.domain.matching as matching_package  # noqa: E402
 from marketplace.domain.matching import Demand, Offer, match  # noqa: E402
 from marketplace.domain.organisations import OrganisationKind  # noqa: E402
 from marketplace.domain.priority import priority_rank  # noqa: E402

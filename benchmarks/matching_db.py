@@ -13,7 +13,6 @@ import os
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,9 +20,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import flask_migrate  # noqa: E402
+from matching import TODAY, synthetic_market  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from marketplace import create_app  # noqa: E402
+from marketplace import clock, create_app  # noqa: E402
 from marketplace.demo import make_siret  # noqa: E402
 from marketplace.domain.geography import departements_of, regions  # noqa: E402
 from marketplace.domain.masks import CATEGORIES  # noqa: E402
@@ -32,8 +32,6 @@ from marketplace.extensions import db  # noqa: E402
 from marketplace.models import Offer, Proposal  # noqa: E402
 from marketplace.services.matching import run_matching  # noqa: E402
 from tests.support.servers import PostgresForTests  # noqa: E402
-
-from matching import TODAY, synthetic_market  # noqa: E402
 
 
 def build_app(database_url, workdir):
@@ -53,7 +51,7 @@ def copy_rows(cursor, table, columns, rows):
 
 def load_market(offers, demands):
     """Insert one producer and one buyer per region, certifications, the offers and the demands."""
-    now, codes = datetime.now(UTC), list(regions())
+    now, codes = clock.utcnow(), list(regions())
     producer_of = {code: n + 1 for n, code in enumerate(codes)}
     buyer_of = {code: len(codes) + n + 1 for n, code in enumerate(codes)}
     certification_of = {}

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
+from marketplace.clock import ZONE_NAME
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
@@ -46,7 +48,7 @@ class Base:
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "fr"
-    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    BABEL_DEFAULT_TIMEZONE = ZONE_NAME
     LANGUAGES = ("fr", "en")
     EMAIL_TOKEN_MAX_AGE = int(timedelta(days=2).total_seconds())
     PASSWORD_RESET_MAX_AGE = int(timedelta(hours=1).total_seconds())
@@ -150,7 +152,7 @@ class Base:
             # A web request publishing while Redis is down gives up quickly; the mail sweep catches up. One
             # retry at once reconnects a pooled connection Redis closed; a frozen Redis costs two socket timeouts.
             "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0},
-            "timezone": "Europe/Paris",
+            "timezone": ZONE_NAME,
             "enable_utc": True,
         }
         if self.REDIS_URL:

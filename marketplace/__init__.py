@@ -54,9 +54,9 @@ def register_blueprints(app):
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
-    from .producers import bp as producers_bp
     from .buyers import bp as buyers_bp
     from .orders import bp as orders_bp
+    from .producers import bp as producers_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)

@@ -7,12 +7,12 @@ from flask import current_app
 from fpdf import FPDF
 from stdnum import luhn
 
+from . import clock
 from .domain.geography import regions
 from .domain.organisations import AuthorityType, OrganisationKind
 from .domain.roles import member_role_for
 from .extensions import db
 from .models import Organisation, User
-from .models.base import utcnow
 from .services.accounts import create_admin
 
 # (name, kind, region, département, headcount, extra fields)
@@ -53,7 +53,7 @@ def _add_organisation(index, spec, password):
     )
     owner = User(
         email=_demo_email(name), full_name=f"Responsable {name}", role=member_role_for(kind),
-        organisation=organisation, is_owner=True, email_confirmed_at=utcnow(),
+        organisation=organisation, is_owner=True, email_confirmed_at=clock.utcnow(),
     )
     owner.set_password(password)
     db.session.add_all([organisation, owner])
@@ -120,10 +120,9 @@ def seed_market(owners):
     from .domain.priority import priority_rank
     from .domain.vat import vat_rate_bp
     from .models import Certification, Demand, Offer
-    from .services.demands import local_today
     from .services.matching import RunTrigger, run_matching
 
-    today = local_today()
+    today = clock.today()
     report_size = write_demo_report()
     for name, category, units, price, delivered in DEMO_OFFERS:
         owner = owners[name]
@@ -133,13 +132,13 @@ def seed_market(owners):
             standard=CATEGORIES[Category(category)].standard, reusable=category in ("UNS1", "UNS2", "AFNOR"),
             exhalation_valve=False, testing_body=TestingBody.DGA, testing_body_name="DGA Maîtrise NRBC",
             report_reference=f"DEMO-{category}", report_date=today, report_path=DEMO_REPORT,
-            report_filename="rapport.pdf", report_size=report_size, status=CertificationStatus.VERIFIED, decided_at=utcnow(),
+            report_filename="rapport.pdf", report_size=report_size, status=CertificationStatus.VERIFIED, decided_at=clock.utcnow(),
         )
         offer = Offer(
             organisation=organisation, certification=certification, region_code=organisation.region_code,
             category=category, quantity=units, allocated_quantity=0, remaining_quantity=units,
             unit_price_cents=price, vat_rate_bp=vat_rate_bp(category, False, today), available_from=today,
-            submitted_at=utcnow(), decided_at=utcnow(),
+            submitted_at=clock.utcnow(), decided_at=clock.utcnow(),
         )
         offer.set_delivery_regions(delivered)
         offer.set_status(OfferStatus.APPROVED)
@@ -174,12 +173,12 @@ def seed_spring_2020_order(producer, commune, report_size):
         organisation=seller, region_code=seller.region_code, category="SURGICAL_I", standard="EN 14683+AC:2019",
         reusable=False, exhalation_valve=False, testing_body=TestingBody.DGA, testing_body_name="DGA Maîtrise NRBC",
         report_reference="DEMO-2020-SURGICAL_I", report_date=ordered_on, report_path=DEMO_REPORT,
-        report_filename="rapport.pdf", report_size=report_size, status=CertificationStatus.VERIFIED, decided_at=utcnow(),
+        report_filename="rapport.pdf", report_size=report_size, status=CertificationStatus.VERIFIED, decided_at=clock.utcnow(),
     )
     offer = Offer(
         organisation=seller, certification=certification, region_code=seller.region_code, category="SURGICAL_I",
         quantity=units, allocated_quantity=units, remaining_quantity=0, unit_price_cents=price, vat_rate_bp=rate,
-        available_from=ordered_on, submitted_at=utcnow(), decided_at=utcnow(),
+        available_from=ordered_on, submitted_at=clock.utcnow(), decided_at=clock.utcnow(),
     )
     offer.set_delivery_regions([seller.region_code])
     offer.set_status(OfferStatus.SOLD_OUT)
@@ -194,7 +193,7 @@ def seed_spring_2020_order(producer, commune, report_size):
         offer=offer, demand=demand, buyer_organisation=buyer, seller_organisation=seller, category="SURGICAL_I",
         region_code=buyer.region_code, quantity=units, unit_price_cents=price, vat_rate_bp=rate, priority_rank=2,
         own_region=True, status="accepted", buyer_decision="accepted", producer_decision="accepted",
-        expires_at=utcnow(), decided_at=utcnow(),
+        expires_at=clock.utcnow(), decided_at=clock.utcnow(),
     )
     order = Order(
         number="CMD-2020-DEMO01", proposal=proposal, offer=offer, demand=demand, buyer_organisation=buyer,

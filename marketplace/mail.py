@@ -9,9 +9,9 @@ import ssl
 import uuid
 from dataclasses import dataclass
 from email.header import Header
-from email.policy import compat32
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +21,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, select
 
-from .domain.notifications import EVENTS, Delivery, Status
+from .domain.notifications import Delivery, EVENTS, Status
 from .extensions import db
 from .models import MailPreference, Notification, User
 from .services.tokens import make_token

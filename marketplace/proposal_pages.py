@@ -1,9 +1,8 @@
 """What the buyers', producers' and administrators' proposal pages share: forms and the decision views."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.routing import BuildError

@@ -17,6 +17,8 @@ from marketplace import create_app
 from marketplace.extensions import db
 from tests.support.servers import PostgresForTests, RedisForTests
 
+pytest_plugins = ["tests.support.clock"]
+
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 PASSWORD = "correct horse battery"
 

@@ -5,13 +5,14 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from werkzeug.security import generate_password_hash
 
+from marketplace.clock import utcnow
 from marketplace.demo import make_siret
 from marketplace.domain.organisations import OrganisationKind
 from marketplace.domain.roles import Role
 from marketplace.extensions import db
 from marketplace.models import Demand, Organisation, Pool, PoolMembership, User
-from marketplace.models.base import utcnow
 from tests.conftest import PASSWORD
+from tests.support.clock import days_from_today
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -96,7 +97,7 @@ class DemandFactory(BaseFactory):
     region_code = "53"
     departement_code = "35"
     max_unit_price_cents = 90
-    needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    needed_by = factory.LazyFunction(lambda: days_from_today(30))
     public_facing = False
     priority_rank = 3
     contact_name = "Claire Martin"
@@ -119,7 +120,7 @@ class PoolFactory(BaseFactory):
     region_code = "53"
     departement_code = "35"
     max_unit_price_cents = 60
-    needed_by = factory.LazyFunction(lambda: date.today() + timedelta(days=30))
+    needed_by = factory.LazyFunction(lambda: days_from_today(30))
     status = "open"
 
 

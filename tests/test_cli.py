@@ -1,5 +1,7 @@
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
@@ -78,3 +80,20 @@ def test_the_demo_commune_finds_a_spring_2020_order_on_its_refund_statement(app,
     # A1: 50 000 × min(0,52 € × 1,055 = 0,5486 €, 0,84 €) = 27 430,00 € → 13 715,00 €
     assert "A1" in statement and "CMD-2020-DEMO01" in statement
     assert "13 715,00 €" in statement.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("days_ahead", [0, 400, 5 * 365 + 100])
+def test_the_demo_shows_a_live_market_whatever_the_date_it_is_loaded_on(app, client, clock, days_ahead):
+    from marketplace.models import Demand, Offer, Proposal
+
+    clock.advance(timedelta(days=days_ahead))
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+
+    today, now = clock.today(), clock.now()
+    open_demands = select(func.count()).where(Demand.status.in_(("open", "partially_matched")), Demand.needed_by >= today)
+    live_offers = select(func.count()).where(Offer.listed.is_(True), Offer.available_from <= today)
+    pending = select(func.count()).where(Proposal.status == "pending", Proposal.expires_at > now)
+    assert db.session.scalar(open_demands) >= 3
+    assert db.session.scalar(live_offers) >= 3
+    assert db.session.scalar(pending) >= 3
+    assert "Livré en" in client.get("/catalogue").get_data(as_text=True)

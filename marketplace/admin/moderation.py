@@ -5,13 +5,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from .. import clock
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Certification, Offer
 from ..policy import admin_required, ensure_region
 from ..services import certifications, moderation, offers
 from ..services.administration import audit_trail
-from ..services.demands import local_today
 from ..web import apply_domain_error, bounded_int
 from . import bp
 from .forms import ActionForm, RejectForm
@@ -30,7 +30,7 @@ def moderation_queue():
         offers=pending_offers,
         history=moderation.producer_history(organisation_ids),
         action_form=ActionForm(),
-        today=local_today(),
+        today=clock.today(),
     )
 
 

@@ -2,8 +2,8 @@
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
-from ..policy import admin_required, administered_region_codes, ensure_region
 from ..orders.statement_pages import render_statement, statement_csv_response, statement_pdf_response
+from ..policy import admin_required, administered_region_codes, ensure_region
 from ..services import refunds
 from ..web import bounded_int
 from . import bp

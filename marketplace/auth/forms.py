@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Leng
 
 from ..domain.geography import departements, regions
 from ..domain.masks import CATEGORIES
-from ..domain.organisations import SECTORS, AuthorityType, OrganisationKind
+from ..domain.organisations import AuthorityType, OrganisationKind, SECTORS
 from ..fields import WholeNumberField
 from ..i18n import category_name
 

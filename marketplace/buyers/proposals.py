@@ -6,11 +6,11 @@ from flask_login import current_user
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Offer
+from ..policy import buyer_required
 from ..proposal_pages import decide, decide_many, order_link, readable_proposal, render_list, render_proposal
 from ..services import proposals
 from ..services.proposal_mail import BUYER
 from ..web import apply_domain_error, bounded_int
-from ..policy import buyer_required
 from . import bp
 from .forms import RequestOfferForm
 

@@ -10,10 +10,10 @@ from ..auth.forms import category_choices
 from ..domain.errors import DomainError
 from ..domain.geography import regions
 from ..domain.masks import CATEGORIES
-from ..domain.organisations import SECTORS, OrganisationKind
+from ..domain.organisations import OrganisationKind, SECTORS
 from ..domain.priority import priority_label
-from ..policy import buyer_required, ensure_can_see_pool, ensure_member_of
 from ..models import Proposal
+from ..policy import buyer_required, ensure_can_see_pool, ensure_member_of
 from ..services import demands, pools, proposals
 from ..web import apply_domain_error, bounded_int, domain_message, validate_all
 from . import bp

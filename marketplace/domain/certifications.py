@@ -4,11 +4,11 @@ from enum import StrEnum
 from .errors import DomainError, N_, Refusals, has_inputs
 from .masks import (
     CATEGORIES,
+    Category,
+    Family,
     NON_SANITARY_MIN_AIR_PERMEABILITY,
     NON_SANITARY_MIN_BREATHABILITY_HOURS,
     REUSABLE_MIN_WASHES,
-    Category,
-    Family,
 )
 
 

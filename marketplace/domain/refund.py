@@ -5,7 +5,7 @@ rounded to the cent, never below zero. Source: the prefecture's instruction of M
 """
 from dataclasses import dataclass, fields, replace
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, ROUND_HALF_UP
 from enum import StrEnum
 
 from .shares import apportion

@@ -5,7 +5,7 @@ reduced rate for deliveries from 24 March 2020 to 31 December 2021. Rates are in
 (1 % = 100 bp) so that prices stay integers.
 """
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, ROUND_HALF_UP
 
 from .masks import Family, family_of
 

@@ -1,14 +1,24 @@
 """A producer's certification of one product: the category, the test report and its results."""
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..domain.certifications import CertificationStatus
 from ..domain.masks import CATEGORIES, Category
 from ..extensions import db
 from ..i18n import category_name
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime
 
 
 class Certification(db.Model):
@@ -42,7 +52,7 @@ class Certification(db.Model):
     rejection_reason: Mapped[str | None] = mapped_column(String(1000))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
 
     organisation = relationship("Organisation")
     decided_by = relationship("User")

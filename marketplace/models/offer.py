@@ -2,14 +2,32 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..domain.offers import EDITABLE, LISTABLE, SUBMITTABLE, WITHDRAWABLE, OfferStatus, delivery_mask
+from .. import clock
+from ..domain.offers import (
+    EDITABLE,
+    LISTABLE,
+    OfferStatus,
+    SUBMITTABLE,
+    WITHDRAWABLE,
+    delivery_mask,
+)
 from ..domain.vat import price_ttc_cents
 from ..extensions import db
 from ..i18n import category_name
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime
 
 
 def _listed_index(name, *columns):
@@ -66,7 +84,7 @@ class Offer(db.Model):
     rejection_reason: Mapped[str | None] = mapped_column(String(1000))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
 
     organisation = relationship("Organisation")
     certification = relationship("Certification")

@@ -4,10 +4,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..domain.geography import region_name
-from ..domain.organisations import BUYER_KINDS, SELLER_KINDS, OrganisationKind
+from ..domain.organisations import BUYER_KINDS, OrganisationKind, SELLER_KINDS
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime
 
 
 class Organisation(db.Model):
@@ -23,7 +24,7 @@ class Organisation(db.Model):
     region_code: Mapped[str] = mapped_column(String(3), index=True)
     departement_code: Mapped[str] = mapped_column(String(3))
     headcount: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
 
     members = relationship("User", back_populates="organisation", order_by="User.id")
 

@@ -2,12 +2,20 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
 from ..i18n import category_name
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime
 
 
 class PoolStatus(StrEnum):
@@ -34,7 +42,7 @@ class Pool(db.Model):
     needed_by: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default=PoolStatus.OPEN, index=True)
     demand_id: Mapped[int | None] = mapped_column(ForeignKey("demand.id"), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation = relationship("Organisation")
@@ -76,7 +84,7 @@ class PoolMembership(db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     quantity: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     pool = relationship("Pool", back_populates="memberships")

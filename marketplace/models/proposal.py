@@ -2,11 +2,21 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, String
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    JSON,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import clock
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime
 
 
 class ProposalStatus(StrEnum):
@@ -63,7 +73,7 @@ class Proposal(db.Model):
     buyer_decision: Mapped[str | None] = mapped_column(String(16))
     producer_decision: Mapped[str | None] = mapped_column(String(16))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Explicit joins, one column each: through the composite keys, offer and seller_organisation would
@@ -103,7 +113,7 @@ class Order(db.Model):
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price_cents: Mapped[int] = mapped_column(Integer)
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
     payment_reference: Mapped[str | None] = mapped_column(String(64))
     payment_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -121,7 +131,7 @@ class MatchingRun(db.Model):
     trigger: Mapped[str] = mapped_column(String(16))  # beat, event, manual
     triggered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     status: Mapped[str] = mapped_column(String(16), default="running")  # running, succeeded, failed, skipped
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow, index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offers_considered: Mapped[int] = mapped_column(Integer, default=0)
     demands_considered: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,12 +4,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
+from .. import clock
 from ..domain.refund import Section
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime
 
 # A funding or a share belongs to exactly one order: one of the marketplace or one made outside.
 ONE_ORDER = (
@@ -53,7 +61,7 @@ class ExternalOrder(db.Model):
     sewing_cents: Mapped[int | None] = mapped_column(Integer)
     payment_reference: Mapped[str | None] = mapped_column(String(64))
     payment_date: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
 
     fundings = relationship("ExternalFunding", back_populates="external_order", cascade="all, delete-orphan")
     shares = relationship("BeneficiaryShare", back_populates="external_order", cascade="all, delete-orphan")
@@ -100,7 +108,7 @@ class ExternalFunding(_OnOneOrder, db.Model):
     masks_funded: Mapped[int] = mapped_column(Integer)
     amount_cents: Mapped[int] = mapped_column(Integer)
     receipt_reference: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
 
     external_order = relationship("ExternalOrder", back_populates="fundings")
 
@@ -117,7 +125,7 @@ class BeneficiaryShare(_OnOneOrder, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     beneficiary: Mapped[str] = mapped_column(String(200))
     paid_cents: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
 
     external_order = relationship("ExternalOrder", back_populates="shares")
 

@@ -1,5 +1,5 @@
 """Amounts in euros for the order and statement pages and documents, in the reader's language."""
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, ROUND_HALF_UP
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal

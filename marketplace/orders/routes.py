@@ -3,6 +3,7 @@ from flask import abort, flash, make_response, redirect, render_template, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..clock import date_in_france
 from ..domain.errors import DomainError
 from ..policy import ensure_can_see_order
 from ..services import orders
@@ -25,7 +26,7 @@ def _is_buyer(order):
 def _render(order, form):
     return render_template(
         "orders/show.html", order=order, amounts=orders.amounts_of(order), ordered_on=orders.order_date(order),
-        paid_on=orders.local_date(order.payment_date), form=form if _is_buyer(order) else None,
+        paid_on=date_in_france(order.payment_date), form=form if _is_buyer(order) else None,
     )
 
 
@@ -34,7 +35,7 @@ def _render(order, form):
 def show(order_id):
     """Show an order: quantities, unit price, totals excluding and including tax, payment."""
     order = _visible_order(order_id)
-    form = PaymentForm(data={"reference": order.payment_reference, "paid_on": orders.local_date(order.payment_date)})
+    form = PaymentForm(data={"reference": order.payment_reference, "paid_on": date_in_france(order.payment_date)})
     return _render(order, form)
 
 

@@ -6,7 +6,7 @@ from ..auth.forms import category_choices
 from ..domain.errors import DomainError
 from ..domain.offers import parse_price_cents
 from ..services import accounts, directory
-from ..services.catalogue import DEFAULT_SORT, CatalogueQuery, catalogue_page
+from ..services.catalogue import CatalogueQuery, DEFAULT_SORT, catalogue_page
 from ..web import bounded_int, is_safe_redirect
 from . import bp
 

@@ -2,6 +2,7 @@
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
+from .. import clock
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import is_in_region, regions
 from ..domain.organisations import AuthorityType, OrganisationKind, normalise_siret
@@ -9,7 +10,6 @@ from ..domain.roles import Role, member_role_for
 from ..extensions import db
 from ..mail import notify
 from ..models import Invitation, Organisation, User
-from ..models.base import utcnow
 from .tokens import make_token, read_token
 
 
@@ -86,7 +86,7 @@ def confirm_email(token):
     if user is None or user.email != payload["email"]:
         raise DomainError(N_("This link is not valid."))
     if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
+        user.email_confirmed_at = clock.utcnow()
         db.session.commit()
     return user
 
@@ -129,7 +129,7 @@ def reset_password(token, new_password):
     user = user_from_reset_token(token)
     user.set_password(new_password)
     # Whoever can read the inbox has proved the address.
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    user.email_confirmed_at = user.email_confirmed_at or clock.utcnow()
     db.session.commit()
     return user
 
@@ -175,10 +175,10 @@ def accept_invitation(token, full_name, password, locale="fr"):
         role=member_role_for(invitation.organisation.kind),
         organisation=invitation.organisation,
         locale=locale,
-        email_confirmed_at=utcnow(),
+        email_confirmed_at=clock.utcnow(),
     )
     user.set_password(password)
-    invitation.accepted_at = utcnow()
+    invitation.accepted_at = clock.utcnow()
     db.session.add(user)
     db.session.commit()
     return user
@@ -194,7 +194,7 @@ def create_admin(email, full_name, password, region_code=None):
         full_name=full_name,
         role=Role.REGIONAL_ADMIN if region_code else Role.NATIONAL_ADMIN,
         admin_region_code=region_code,
-        email_confirmed_at=utcnow(),
+        email_confirmed_at=clock.utcnow(),
     )
     user.set_password(password)
     db.session.add(user)

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select, true, tuple_
 from sqlalchemy.orm import joinedload
 
-from ..domain.masks import Category
+from .. import clock
 from ..domain.geography import regions
-from ..extensions import db
+from ..domain.masks import Category
 from ..domain.offers import region_bits
+from ..extensions import db
 from ..models import Offer
-from .demands import local_today
 
 PAGE_SIZE = 20
 # Each sort: the column ordered on (None: the id alone) and whether it descends.
@@ -75,7 +75,7 @@ def catalogue_page(query, after=None, before=None, today=None, per_page=PAGE_SIZ
     key = Offer.id if column is None else tuple_(column, Offer.id)
     cursor_raw, backwards = (before, True) if before else (after, False)
     cursor = _parse_cursor(cursor_raw, column) if cursor_raw else None
-    statement = select(Offer).where(*_conditions(query, today or local_today()))
+    statement = select(Offer).where(*_conditions(query, today or clock.today()))
     if cursor is not None:
         bound = cursor[0] if column is None else tuple_(*cursor)
         statement = statement.where(key < bound if descending != backwards else key > bound)

@@ -8,17 +8,16 @@ from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
+from .. import clock
 from ..domain.certifications import CertificationStatus, TestingBody, check_measurements
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.masks import CATEGORIES, Category
 from ..extensions import db
 from ..mail import notify
 from ..models import Certification
-from ..models.base import utcnow
 from ..policy import can_administer_region
 from . import report_uploads
 from .audit import record_decision
-from .demands import local_today
 
 PDF_MAGIC = b"%PDF-"
 REPORTS_FOLDER = "reports"
@@ -64,7 +63,7 @@ def check_declaration(data):
     refusals = Refusals()
     if has_inputs(data, "testing_body"):
         TestingBody(data["testing_body"])
-    if has_inputs(data, "report_date") and data["report_date"] > local_today():  # French time, not the server's
+    if has_inputs(data, "report_date") and data["report_date"] > clock.today():  # French time, not the server's
         refusals.errors.append(DomainError(N_("The report date cannot be in the future."), field="report_date"))
     if has_inputs(data, "category"):
         with refusals.check():
@@ -158,7 +157,7 @@ def _decide(admin, certification, status, reason=None):
     before = certification.snapshot()
     certification.status = status
     certification.rejection_reason = reason
-    certification.decided_at = utcnow()
+    certification.decided_at = clock.utcnow()
     certification.decided_by = admin
     record_decision(
         admin, f"certification.{status}", certification, before=before, after=certification.snapshot(), reason=reason

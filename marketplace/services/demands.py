@@ -1,10 +1,8 @@
 """Post, edit, cancel and expire demands; record what matching served."""
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
-
 from flask import current_app
 from sqlalchemy import func, select
 
+from .. import clock
 from ..domain import demands as demand_rules
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.priority import priority_rank
@@ -12,8 +10,7 @@ from ..domain.quotas import Channel, check_quota, policy_for
 from ..domain.substitutes import check_substitutes
 from ..extensions import db
 from ..models import Demand
-from ..models.base import utcnow
-from ..models.demand import LIVE_STATUSES, DemandStatus
+from ..models.demand import DemandStatus, LIVE_STATUSES
 from .audit import record_decision
 
 PAGE_SIZE = 20
@@ -23,33 +20,19 @@ EDITABLE_FIELDS = (
 )
 
 
-def local_today():
-    """Return today's date where the marketplace runs (Europe/Paris)."""
-    return datetime.now(_zone()).date()
-
-
-def _zone():
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def period_start_utc(day):
-    """Return the UTC instant a local day starts at."""
-    return datetime.combine(day, time.min, _zone())
-
-
 def ensure_quota(channel, organisation, asking, already_asked_since):
     """Refuse asking more than the organisation's quota on channel allows; already_asked_since(t) sums the rest."""
     policy = policy_for(current_app.config["BUYER_QUOTAS"], channel, organisation.kind)
     if policy is None:
         return
-    start, renews_on = policy.period_of(local_today())
-    check_quota(policy, organisation.headcount, already_asked_since(period_start_utc(start)), asking, renews_on)
+    start, renews_on = policy.period_of(clock.today())
+    check_quota(policy, organisation.headcount, already_asked_since(clock.start_of_day(start)), asking, renews_on)
 
 
 def check_place_and_date(data):
     """Refuse, all at once, a département outside the region, a price of nothing, or a date already past."""
     refusals = Refusals()
-    demand_rules.check_place_and_date(data, local_today(), refusals)
+    demand_rules.check_place_and_date(data, clock.today(), refusals)
     refusals.raise_any()
 
 
@@ -59,7 +42,7 @@ def check_demand(organisation, data, demand_id=None):
     Inputs left out of data (typed wrong) are not checked; the substitutes come back in order of protection.
     """
     refusals = Refusals()
-    demand_rules.check_demand(data, current_app.config["MIN_ORDER_VOLUME"], local_today(), refusals)
+    demand_rules.check_demand(data, current_app.config["MIN_ORDER_VOLUME"], clock.today(), refusals)
 
     def asked_since(start):
         query = select(func.coalesce(func.sum(Demand.quantity), 0)).where(
@@ -121,7 +104,7 @@ def update_demand(user, demand, data):
     for name in EDITABLE_FIELDS:
         setattr(demand, name, data[name])
     demand.priority_rank = priority_rank(demand.organisation.kind, demand.category, demand.public_facing)
-    demand.updated_at = utcnow()
+    demand.updated_at = clock.utcnow()
     record_decision(user, "demand.updated", demand, before=before, after=_jsonable(_snapshot(demand)))
     db.session.commit()
     return demand
@@ -129,7 +112,10 @@ def update_demand(user, demand, data):
 
 def cancel_demand(user, demand):
     """Cancel what is left of a live demand."""
-    from .proposals import close_pending_of_demand, lock_for_closing  # proposals build on demands
+    from .proposals import (  # proposals build on demands
+        close_pending_of_demand,
+        lock_for_closing,
+    )
 
     pending = lock_for_closing(demand.id)  # reads the demand afresh: it may have closed meanwhile
     if not demand.is_live:
@@ -138,7 +124,7 @@ def cancel_demand(user, demand):
     before = demand.status
     close_pending_of_demand(demand, pending=pending)
     demand.status = DemandStatus.CANCELLED
-    demand.closed_at = utcnow()
+    demand.closed_at = clock.utcnow()
     record_decision(user, "demand.cancelled", demand, before={"status": before}, after={"status": demand.status})
     db.session.commit()
     return demand
@@ -168,7 +154,7 @@ def record_match(demand, units, total_cents):
     fulfilled = demand.matched_quantity == demand.quantity
     demand.status = DemandStatus.FULFILLED if fulfilled else DemandStatus.PARTIALLY_MATCHED
     if fulfilled:
-        demand.closed_at = utcnow()
+        demand.closed_at = clock.utcnow()
     return demand
 
 
@@ -179,10 +165,13 @@ def expire_overdue_demands(today=None):
     several proposals takes them (`proposals.lock_for_closing`): a decision spanning two overdue
     demands waits for one to close, never for a transaction that also waits for it.
     """
-    from .proposals import close_pending_of_demand, lock_for_closing  # proposals build on demands
     from ..models.proposal import ProposalStatus
+    from .proposals import (  # proposals build on demands
+        close_pending_of_demand,
+        lock_for_closing,
+    )
 
-    today = today or local_today()
+    today = today or clock.today()
     overdue = db.session.scalars(
         select(Demand.id).where(Demand.status.in_(LIVE_STATUSES), Demand.needed_by < today).order_by(Demand.id)
     ).all()
@@ -193,7 +182,7 @@ def expire_overdue_demands(today=None):
         if demand.status in LIVE_STATUSES and demand.needed_by < today:
             close_pending_of_demand(demand, ProposalStatus.EXPIRED, pending)
             demand.status = DemandStatus.EXPIRED
-            demand.closed_at = utcnow()
+            demand.closed_at = clock.utcnow()
             record_decision(None, "demand.expired", demand, after={"status": demand.status})
             expired += 1
         db.session.commit()

@@ -18,6 +18,7 @@ from functools import partial
 from flask import current_app
 from sqlalchemy import Text, cast, insert, select, text, true, update
 
+from .. import clock
 from ..domain.geography import regions
 from ..domain.masks import is_authorised_on
 from ..domain.matching import Demand as DemandValue
@@ -26,11 +27,9 @@ from ..domain.matching import collector_paused, match
 from ..domain.offers import LISTABLE
 from ..extensions import db
 from ..models import Demand, MatchingRun, Offer, OfferRegion, Proposal
-from ..models.base import utcnow
 from ..models.demand import LIVE_STATUSES
 from ..models.proposal import ProposalSource, ProposalStatus
 from .audit import record_decision
-from .demands import local_today
 from .market_writes import write_markets
 from .proposal_mail import announce_proposals
 from .reservations import StockChanged, reserve
@@ -60,13 +59,13 @@ def run_matching(trigger, user=None, today=None):
     with single_flight() as acquired:
         if not acquired:
             return _record(MatchingRun(trigger=trigger, triggered_by_id=_id(user), status=RunStatus.SKIPPED,
-                                       finished_at=utcnow(), unmatched={}))
+                                       finished_at=clock.utcnow(), unmatched={}))
         run = _start(trigger, user)
         attempts = current_app.config["MATCHING_MAX_ATTEMPTS"]
         try:
             for attempt in range(1, attempts + 1):
                 try:
-                    return _run_once(run, today or local_today(), user)
+                    return _run_once(run, today or clock.today(), user)
                 except StockChanged:
                     db.session.rollback()  # stock moved while we solved: read again and solve again
                     if attempt == attempts:
@@ -143,7 +142,7 @@ def _claim_as_failed(run_id, error):
     """Mark the run failed if it is still running; return whether it was (whoever gets it closes it)."""
     return db.session.execute(
         update(MatchingRun).where(MatchingRun.id == run_id, MatchingRun.status == RunStatus.RUNNING)
-        .values(status=RunStatus.FAILED, finished_at=utcnow(), error=error),
+        .values(status=RunStatus.FAILED, finished_at=clock.utcnow(), error=error),
         execution_options={"synchronize_session": False},
     ).rowcount == 1
 
@@ -174,7 +173,7 @@ def _run_once(run, today, user):
         announce_proposals(proposals)
     summary = result.summary
     run = db.session.get(MatchingRun, run.id)
-    run.status, run.finished_at, run.solver_seconds = RunStatus.SUCCEEDED, utcnow(), solver_seconds
+    run.status, run.finished_at, run.solver_seconds = RunStatus.SUCCEEDED, clock.utcnow(), solver_seconds
     run.offers_considered, run.demands_considered = len(offers), len(demands)
     run.units_matched, run.proposals_created = summary.units_matched, len(proposals)
     run.unmatched = {f"{category}|{region}": units
@@ -292,7 +291,7 @@ def write_proposals(run_id, allocations, offer_rows, demand_rows):
         [(a.offer_id, a.units) for a in allocations],
         [(a.demand_id, a.units, demand_rows[a.demand_id][4]) for a in allocations],
     )
-    now = utcnow()
+    now = clock.utcnow()
     expires_at = now + timedelta(hours=current_app.config["PROPOSAL_TTL_HOURS"])
     if db.session.get_bind().dialect.name == "postgresql":
         ids, rows = _copy_proposals(run_id, allocations, offer_rows, demand_rows, expires_at, now)

@@ -12,12 +12,18 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select, text, update
 
+from .. import clock
 from ..domain.errors import DomainError, ErrorCode, N_
-from ..domain.notifications import Delivery, Status, Topic, is_permanent_smtp_code, retry_delay
+from ..domain.notifications import (
+    Delivery,
+    Status,
+    Topic,
+    is_permanent_smtp_code,
+    retry_delay,
+)
 from ..extensions import db
 from ..mail import build_message, notify, open_transport, send_after_commit
 from ..models import MailPreference, Notification, User
-from ..models.base import utcnow
 from ..policy import can_administer_region
 from .tokens import read_token
 
@@ -38,7 +44,7 @@ class BatchOutcome:
 
 def claim(ids):
     """Mark the due, pending rows among ids as being sent by us, commit, and return them."""
-    now, token = utcnow(), uuid.uuid4().hex
+    now, token = clock.utcnow(), uuid.uuid4().hex
     due = (
         select(Notification.id)
         .where(Notification.id.in_(ids), Notification.status == Status.PENDING, Notification.next_attempt_at <= now)
@@ -96,7 +102,7 @@ def _mark_sent(row_id):
     connection.execute(
         table.update()
         .where(table.c.id == row_id, table.c.status != Status.SENT)
-        .values(status=Status.SENT, sent_at=utcnow(), claim_token=None, last_error=None)
+        .values(status=Status.SENT, sent_at=clock.utcnow(), claim_token=None, last_error=None)
     )
     db.session.commit()
 
@@ -116,7 +122,7 @@ def _record_failure(outcome, row_id, attempts, error):
         values["status"] = Status.DEAD
     else:
         delay = retry_delay(attempts, config["MAIL_RETRY_BASE_SECONDS"], config["MAIL_RETRY_MAX_SECONDS"])
-        values.update(status=Status.PENDING, next_attempt_at=utcnow() + timedelta(seconds=delay))
+        values.update(status=Status.PENDING, next_attempt_at=clock.utcnow() + timedelta(seconds=delay))
         outcome.retry_ids.append(row_id)
         outcome.retry_after = min(delay, outcome.retry_after or delay)
     db.session.execute(
@@ -128,7 +134,7 @@ def _record_failure(outcome, row_id, attempts, error):
 
 def sweep_outbox():
     """Release rows whose worker died mid-send and return the ids due but left unsent (lost tasks)."""
-    config, now = current_app.config, utcnow()
+    config, now = current_app.config, clock.utcnow()
     stale = now - timedelta(seconds=config["MAIL_CLAIM_TIMEOUT_SECONDS"])
     db.session.execute(
         update(Notification)
@@ -193,7 +199,7 @@ def retry_dead_letter(admin, notification_id):
         raise DomainError(N_("This mail does not exist."), ErrorCode.NOT_FOUND)
     if not notification.is_dead:
         raise DomainError(N_("This mail is not in the dead letters."), ErrorCode.CONFLICT)
-    notification.status, notification.attempts, notification.next_attempt_at = Status.PENDING, 0, utcnow()
+    notification.status, notification.attempts, notification.next_attempt_at = Status.PENDING, 0, clock.utcnow()
     send_after_commit(notification)
     db.session.commit()
     return notification

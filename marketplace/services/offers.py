@@ -2,20 +2,24 @@
 from flask_babel import format_date
 from sqlalchemy import select
 
+from .. import clock
 from ..domain import offers as offer_rules
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.geography import regions
 from ..domain.masks import Category
-from ..domain.offers import LISTABLE, MODERATED_FIELDS, OfferStatus, status_after_allocation
+from ..domain.offers import (
+    LISTABLE,
+    MODERATED_FIELDS,
+    OfferStatus,
+    status_after_allocation,
+)
 from ..domain.vat import vat_rate_bp
 from ..extensions import db
 from ..mail import notify
 from ..models import Offer
-from ..models.base import utcnow
 from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
 from .certifications import verified_certification_for
-from .demands import local_today
 
 
 class DeliveryScope:
@@ -64,7 +68,7 @@ def check_offer(organisation, data, allocated=0):
     if category is not None:
         with refusals.check():
             certification = _certified(organisation, category)
-    offer_rules.check_offer(data, local_today(), refusals, allocated)
+    offer_rules.check_offer(data, clock.today(), refusals, allocated)
     delivery_regions = None
     if _delivery_checkable(data):
         with refusals.check():
@@ -97,7 +101,7 @@ def _ensure_seller(user):
 
 
 def _ensure_not_expired(offer, message):
-    if offer.expires_on is not None and offer.expires_on < local_today():
+    if offer.expires_on is not None and offer.expires_on < clock.today():
         raise DomainError(message, ErrorCode.EXPIRED, id=offer.id, date=format_date(offer.expires_on))
 
 
@@ -120,7 +124,7 @@ def build_offer(user, terms, submit):
     offer = Offer(organisation=organisation, region_code=organisation.region_code, allocated_quantity=0)
     _apply(offer, dict(terms))
     offer.set_status(OfferStatus.SUBMITTED if submit else OfferStatus.DRAFT)
-    offer.submitted_at = utcnow() if submit else None
+    offer.submitted_at = clock.utcnow() if submit else None
     db.session.add(offer)
     db.session.flush()
     record_decision(user, "offer.submitted" if submit else "offer.created", offer, after=offer.snapshot())
@@ -147,7 +151,7 @@ def update_offer(user, offer, data):
     if offer.status in LISTABLE | {OfferStatus.SOLD_OUT}:
         if moderated_change:
             offer.set_status(OfferStatus.SUBMITTED)
-            offer.submitted_at = utcnow()
+            offer.submitted_at = clock.utcnow()
         else:
             offer.set_status(status_after_allocation(offer.quantity, offer.allocated_quantity))
     elif offer.status == OfferStatus.REJECTED:
@@ -165,7 +169,7 @@ def submit_offer(user, offer):
     _ensure_not_expired(offer, N_("This offer expired on %(date)s: edit its expiry date before submitting it."))
     before = offer.snapshot()
     offer.set_status(OfferStatus.SUBMITTED)
-    offer.submitted_at = utcnow()
+    offer.submitted_at = clock.utcnow()
     offer.rejection_reason = None
     record_decision(user, "offer.submitted", offer, before=before, after=offer.snapshot())
     db.session.commit()
@@ -197,7 +201,7 @@ def _decide(admin, offer, status, reason=None):
     before = offer.snapshot()
     offer.set_status(status)
     offer.rejection_reason = reason
-    offer.decided_at = utcnow()
+    offer.decided_at = clock.utcnow()
     record_decision(admin, f"offer.{status}", offer, before=before, after=offer.snapshot(), reason=reason)
 
 

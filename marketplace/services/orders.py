@@ -1,11 +1,8 @@
 """Orders as invoices read them: amounts excluding and including tax; the buyer's payment record."""
 from dataclasses import dataclass
-from datetime import datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
-
+from ..clock import date_in_france, noon
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.vat import line_amounts_cents
 from ..extensions import db
@@ -43,18 +40,9 @@ def amounts_of(order):
     return OrderAmounts(order.quantity, order.unit_price_cents, order.vat_rate_bp, total_ht, vat, total_ttc)
 
 
-def _zone():
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def local_date(moment):
-    """Return the date, where the marketplace runs, of a UTC instant."""
-    return moment.astimezone(_zone()).date() if moment is not None else None
-
-
 def order_date(order):
     """Return the order's date: the day both sides accepted it, in French time."""
-    return local_date(order.created_at)
+    return date_in_france(order.created_at)
 
 
 def record_payment(user, order, reference, paid_on):
@@ -65,8 +53,7 @@ def record_payment(user, order, reference, paid_on):
         raise DomainError(N_("The payment cannot be dated before the order."), field="paid_on")
     before = {"payment_reference": order.payment_reference, "payment_date": _iso(order.payment_date)}
     order.payment_reference = reference.strip()
-    # Noon, French time: the date reads back the same whatever the time zone shift.
-    order.payment_date = datetime.combine(paid_on, time(12), _zone())
+    order.payment_date = noon(paid_on)
     after = {"payment_reference": order.payment_reference, "payment_date": paid_on.isoformat()}
     record_decision(user, "order.payment_recorded", order, before=before, after=after,
                     region_code=order.buyer_organisation.region_code)
@@ -75,5 +62,5 @@ def record_payment(user, order, reference, paid_on):
 
 
 def _iso(moment):
-    day = local_date(moment)
+    day = date_in_france(moment)
     return day.isoformat() if day else None

@@ -4,6 +4,7 @@ import secrets
 from flask import current_app
 from sqlalchemy import func, or_, select
 
+from .. import clock
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.pools import MEMBER_KINDS, POOL_KIND_OF_OPENER, PoolKind, is_sme
 from ..domain.priority import priority_rank
@@ -12,11 +13,10 @@ from ..domain.shares import cost_price_shares
 from ..extensions import db
 from ..mail import external_url, notify
 from ..models import Demand, Pool, PoolMembership
-from ..models.base import utcnow
 from ..models.demand import DemandStatus
 from ..models.pool import PoolStatus
 from .audit import record_decision
-from .demands import request_run, check_place_and_date, ensure_quota
+from .demands import check_place_and_date, ensure_quota, request_run
 
 POOL_FIELDS = ("category", "region_code", "departement_code", "max_unit_price_cents", "needed_by")
 
@@ -76,7 +76,7 @@ def join_pool(user, pool, quantity, declares_sector=False):
         membership = PoolMembership(pool=pool, organisation=organisation, user=user, quantity=quantity)
         db.session.add(membership)
     else:
-        membership.quantity, membership.updated_at = quantity, utcnow()
+        membership.quantity, membership.updated_at = quantity, clock.utcnow()
     db.session.flush()
     record_decision(user, "pool.joined", pool, before=before, after={"organisation": organisation.id, "quantity": quantity})
     if before and before["quantity"] != quantity:
@@ -122,7 +122,7 @@ def submit_pool(user, pool):
         contact_email=user.email, **{k: getattr(pool, k) for k in POOL_FIELDS},
     )
     db.session.add(demand)
-    pool.demand, pool.status, pool.closed_at = demand, PoolStatus.SUBMITTED, utcnow()
+    pool.demand, pool.status, pool.closed_at = demand, PoolStatus.SUBMITTED, clock.utcnow()
     db.session.flush()
     record_decision(user, "pool.submitted", pool, after={"demand": demand.id, "quantity": total})
     link = external_url("buyers.pool", pool_id=pool.id)
@@ -139,7 +139,7 @@ def cancel_pool(user, pool):
     """Cancel an open pool, and tell each member that its quantity is no longer covered."""
     if not pool.is_open:
         raise DomainError(N_("This pool is closed."), ErrorCode.CONFLICT)
-    pool.status, pool.closed_at = PoolStatus.CANCELLED, utcnow()
+    pool.status, pool.closed_at = PoolStatus.CANCELLED, clock.utcnow()
     record_decision(user, "pool.cancelled", pool, after={"status": pool.status})
     links = {
         "link": external_url("buyers.pool", pool_id=pool.id),

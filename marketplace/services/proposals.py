@@ -5,20 +5,28 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from .. import clock
 from ..domain.errors import DomainError, ErrorCode, N_
+from ..domain.geography import regions
 from ..domain.matching import Demand as DemandValue
 from ..domain.matching import Offer as OfferValue
 from ..domain.matching import is_compatible
-from ..domain.geography import regions
 from ..extensions import db
 from ..models import Demand, Offer, Order, Proposal
-from ..models.base import utcnow
 from ..models.proposal import Decision, ProposalSource, ProposalStatus
 from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
-from .demands import live_demands_of, local_today, record_match
-from .proposal_mail import (BUYER, PRODUCER, announce_proposals, tell_decision, tell_decisions, tell_expired, tell_order,
-                            tell_pool_members)
+from .demands import live_demands_of, record_match
+from .proposal_mail import (
+    BUYER,
+    PRODUCER,
+    announce_proposals,
+    tell_decision,
+    tell_decisions,
+    tell_expired,
+    tell_order,
+    tell_pool_members,
+)
 from .reservations import StockChanged, locked, release, reserve
 
 PAGE_SIZE = 30
@@ -49,7 +57,7 @@ def _refusal(proposal, side):
     """Return why side may not answer proposal now (a DomainError to raise or report), or None."""
     if not proposal.is_pending:
         return DomainError(N_("This proposal is already closed."), ErrorCode.CONFLICT)
-    if proposal.expires_at <= utcnow():
+    if proposal.expires_at <= clock.utcnow():
         return DomainError(N_("This proposal has expired."), ErrorCode.EXPIRED)
     decided = proposal.buyer_decision if side == BUYER else proposal.producer_decision
     if decided is not None:
@@ -96,7 +104,7 @@ def _accept(user, proposal, side):
 
 
 def _place_order(proposal):
-    proposal.status, proposal.decided_at = ProposalStatus.ACCEPTED, utcnow()
+    proposal.status, proposal.decided_at = ProposalStatus.ACCEPTED, clock.utcnow()
     demand = locked(Demand, proposal.demand_id)
     demand.reserved_quantity -= proposal.quantity
     record_match(demand, proposal.quantity, proposal.total_ht_cents)
@@ -104,7 +112,7 @@ def _place_order(proposal):
         number=order_number(proposal), proposal=proposal, offer_id=proposal.offer_id, demand_id=proposal.demand_id,
         buyer_organisation_id=proposal.buyer_organisation_id, seller_organisation_id=proposal.seller_organisation_id,
         category=proposal.category, quantity=proposal.quantity, unit_price_cents=proposal.unit_price_cents,
-        vat_rate_bp=proposal.vat_rate_bp, created_at=utcnow(),
+        vat_rate_bp=proposal.vat_rate_bp, created_at=clock.utcnow(),
     )
     db.session.add(order)
     db.session.flush()
@@ -115,7 +123,7 @@ def _place_order(proposal):
 
 def order_number(proposal):
     """Return the order number of a proposal: unique because a proposal makes at most one order."""
-    return f"CMD-{utcnow().year}-{proposal.id:06d}"
+    return f"CMD-{clock.utcnow().year}-{proposal.id:06d}"
 
 
 def decline_proposal(user, proposal_id, reason=None):
@@ -213,13 +221,13 @@ def _lock_parties(proposals, side, accept):
 
 
 def _close(proposal, status):
-    proposal.status, proposal.decided_at = status, utcnow()
+    proposal.status, proposal.decided_at = status, clock.utcnow()
     release(proposal)
 
 
 def expire_proposals(now=None):
     """Close pending proposals past their deadline and release their units; return how many expired."""
-    now = now or utcnow()
+    now = now or clock.utcnow()
     due = db.session.scalars(
         select(Proposal.id).where(Proposal.status == ProposalStatus.PENDING, Proposal.expires_at <= now)
         .order_by(Proposal.id)
@@ -295,7 +303,7 @@ def request_offer(user, offer_id, demand_id, quantity):
 
 def can_serve(offer, demand):
     """Tell whether a buyer may ask this offer for this demand: category, delivery region and date."""
-    today = max(local_today(), offer.available_from)
+    today = max(clock.today(), offer.available_from)
     value = OfferValue(offer.id, offer.category, offer.region_code,
                        frozenset(offer.delivery_regions or regions()), offer.available_from,
                        offer.unit_price_cents, offer.remaining_quantity)
@@ -337,7 +345,7 @@ def _request_terms(offer, demand, quantity):
                     "unit_price_cents": offer.unit_price_cents, "max_unit_price_cents": demand.max_unit_price_cents,
                     "requested_by_buyer": True},
         "status": ProposalStatus.PENDING, "buyer_decision": Decision.ACCEPTED,
-        "expires_at": utcnow() + timedelta(hours=hours),
+        "expires_at": clock.utcnow() + timedelta(hours=hours),
     }
 
 
@@ -360,7 +368,7 @@ def proposals_page(organisation_id, side, page, status=None, awaiting=False):
     if awaiting:
         decision = Proposal.buyer_decision if side == BUYER else Proposal.producer_decision
         query = query.where(Proposal.status == ProposalStatus.PENDING, decision.is_(None),
-                            Proposal.expires_at > utcnow())
+                            Proposal.expires_at > clock.utcnow())
     query = query.order_by((Proposal.status != ProposalStatus.PENDING), Proposal.id.desc())
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 

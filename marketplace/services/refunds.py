@@ -6,17 +6,31 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..clock import date_in_france
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import regions
 from ..domain.organisations import OrganisationKind
 from ..domain.refund import (
-    Section, StatementEntry, build_statement, cap_for, is_in_window, policy_from, refund_shares,
+    Section,
+    StatementEntry,
+    build_statement,
+    cap_for,
+    is_in_window,
+    policy_from,
+    refund_shares,
 )
 from ..extensions import db
-from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Offer, Order, Organisation
+from ..models import (
+    BeneficiaryShare,
+    ExternalFunding,
+    ExternalOrder,
+    Offer,
+    Order,
+    Organisation,
+)
 from ..models.refund import ExternalOrderKind, line_key
 from .audit import record_decision
-from .orders import amounts_of, local_date, order_date
+from .orders import amounts_of, order_date
 
 PAGE_SIZE = 50
 
@@ -93,7 +107,7 @@ def _marketplace_entry(order, overseas, funding_cents):
         supplier=order.seller_organisation.name, number=order.number, quantity=order.quantity,
         total_ttc=Decimal(amounts_of(order).total_ttc_cents) / 100, order_date=order_date(order), overseas=overseas,
         external_funding=Decimal(funding_cents) / 100, payment_reference=order.payment_reference,
-        payment_date=local_date(order.payment_date),
+        payment_date=date_in_france(order.payment_date),
     )
 
 

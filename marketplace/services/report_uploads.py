@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..models.base import utcnow
+from .. import clock
 
 PENDING_FOLDER = "pending"
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
@@ -37,7 +37,7 @@ def keep_report(user, content, filename):
     pdf, meta = _paths(token)
     pdf.parent.mkdir(parents=True, exist_ok=True)
     pdf.write_bytes(content)
-    expires_at = utcnow() + current_app.config["PENDING_REPORT_MAX_AGE"]
+    expires_at = clock.utcnow() + current_app.config["PENDING_REPORT_MAX_AGE"]
     meta.write_text(json.dumps({
         "user_id": user.id, "organisation_id": user.organisation_id, "filename": filename,
         "size": len(content), "expires_at": expires_at.isoformat(),
@@ -61,7 +61,7 @@ def pending_report(user, token):
     pdf, meta = _paths(token)
     info = _read_meta(meta)
     if (info is None or info.get("user_id") != user.id or info.get("organisation_id") != user.organisation_id
-            or info["expires_at"] <= utcnow() or not pdf.is_file()):
+            or info["expires_at"] <= clock.utcnow() or not pdf.is_file()):
         return None
     return PendingReport(token, info["filename"], info["size"])
 
@@ -88,7 +88,7 @@ def discard_expired():
     folder = Path(current_app.config["UPLOAD_DIR"]) / PENDING_FOLDER
     if not folder.is_dir():
         return
-    now = utcnow()
+    now = clock.utcnow()
     for meta in folder.glob("*.json"):
         info = _read_meta(meta)
         if info is None or info["expires_at"] <= now:

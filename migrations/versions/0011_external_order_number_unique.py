@@ -6,7 +6,6 @@ Revises: 0010
 """
 from alembic import op
 
-
 revision = '0011'
 down_revision = '0010'
 branch_labels = None

@@ -11,7 +11,6 @@ demands by category, region or priority: those indexes go.
 """
 from alembic import op
 
-
 revision = '0012'
 down_revision = '0011'
 branch_labels = None

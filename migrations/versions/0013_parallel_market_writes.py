@@ -12,7 +12,6 @@ their rows until the table is rewritten (VACUUM FULL demand, in a maintenance wi
 """
 from alembic import op
 
-
 revision = '0013'
 down_revision = '0012'
 branch_labels = None

@@ -7,9 +7,8 @@ The catalogue's queries all say `listed = true`. With partial indexes, an offer 
 run sells out (it leaves the catalogue) gets no new entry in six of its ten indexes: about a
 second of a national run's write. The indexed columns lose their leading `listed`.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0014'
 down_revision = '0013'

@@ -6,14 +6,20 @@ import pytest
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from marketplace.extensions import db
 from marketplace.domain.matching import match
+from marketplace.extensions import db
 from marketplace.models import Demand, MatchingRun, Notification, Offer, Proposal
 from marketplace.services import market_writes, matching
 from marketplace.services.matching import RunStatus, run_matching
 from marketplace.services.reservations import StockChanged, reserve
-from tests.factories import (DemandFactory, OfferFactory, OrganisationFactory, ProducerFactory, ProposalFactory,
-                             UserFactory)
+from tests.factories import (
+    DemandFactory,
+    OfferFactory,
+    OrganisationFactory,
+    ProducerFactory,
+    ProposalFactory,
+    UserFactory,
+)
 from workers.tasks.matching import _delivered_too_often, run_matching_task
 
 pytestmark = pytest.mark.integration
@@ -141,9 +147,9 @@ def test_a_producer_lowering_stock_during_a_run_is_never_over_allocated(pg_app, 
     assert_every_unit_accounted_for()
 
 
-def test_a_large_run_writes_its_markets_on_parallel_connections_as_one_would(pg_app, monkeypatch):
+def test_a_large_run_writes_its_markets_on_parallel_connections_as_one_would(pg_app, monkeypatch, clock):
     producer, buyer = two_markets()
-    today = matching.local_today()
+    today = clock.today()
     expected = sorted((a.offer_id, a.demand_id, a.units) for a in match(
         matching.load_offers(today)[0], matching.load_demands(today)[0]).allocations)
     db.session.rollback()
@@ -195,9 +201,9 @@ def test_a_market_that_fails_to_write_rolls_back_the_others(pg_app, monkeypatch)
     assert_every_unit_accounted_for()
 
 
-def test_proposals_of_a_run_stopped_between_its_commits_are_announced_once_by_the_next_run(pg_app):
+def test_proposals_of_a_run_stopped_between_its_commits_are_announced_once_by_the_next_run(pg_app, clock):
     producer, buyer = two_markets()
-    today = matching.local_today()
+    today = clock.today()
     (offers, offer_rows), (demands, demand_rows) = matching.load_offers(today), matching.load_demands(today)
     stopped = MatchingRun(trigger="beat", status=RunStatus.RUNNING, unmatched={})
     db.session.add(stopped)

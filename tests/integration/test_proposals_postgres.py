@@ -2,7 +2,6 @@
 no deadlock with the buyer cancelling the demand meanwhile."""
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -15,6 +14,7 @@ from marketplace.services.proposal_mail import BUYER, PRODUCER
 from tests.conftest import truncate_all
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
 from tests.integration.test_matching_postgres import assert_every_unit_accounted_for
+from tests.support.clock import days_from_today
 
 pytestmark = pytest.mark.integration
 
@@ -156,7 +156,7 @@ def two_overdue_demands_answered_one_after_the_other():
     db.session.execute(update(Demand).where(Demand.id == second_id).values(status="open"))
     db.session.commit()
     assert run_matching("manual").proposals_created == 2  # then the second's
-    yesterday = demands.local_today() - timedelta(days=1)
+    yesterday = days_from_today(-1)
     for demand_id in (second_id, first_id):  # the second's row before the first's, as a table scan reads them
         db.session.execute(update(Demand).where(Demand.id == demand_id).values(needed_by=yesterday))
     db.session.commit()

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from marketplace.domain.errors import DomainError, ErrorCode
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Order, Proposal
-from marketplace.models.base import utcnow
 from marketplace.services import proposals
 from marketplace.services.matching import run_matching
 from marketplace.services.proposal_mail import BUYER, PRODUCER
@@ -82,10 +81,10 @@ def test_the_buyer_side_cannot_decide_through_the_producer_side(app):
     assert refused.value.code == ErrorCode.NOT_FOUND
 
 
-def test_expired_and_already_answered_proposals_are_reported_not_decided(app):
+def test_expired_and_already_answered_proposals_are_reported_not_decided(app, clock):
     producer, [buyer] = market(4)
     fresh, late, answered, closed = proposals_of(buyer)
-    late.expires_at = utcnow() - timedelta(minutes=1)
+    late.expires_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     proposals.accept_proposal(producer, answered.id)
     proposals.decline_proposal(buyer, closed.id)

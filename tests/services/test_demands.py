@@ -11,12 +11,13 @@ from marketplace.extensions import db
 from marketplace.models import AuditEntry, Demand
 from marketplace.services import demands
 from tests.factories import DemandFactory, OrganisationFactory, UserFactory
+from tests.support.clock import days_from_today
 
 
 def demand_data(**overrides):
     data = {
         "category": "FFP2", "accepted_substitutes": [], "quantity": 50_000, "region_code": "53",
-        "departement_code": "35", "max_unit_price_cents": 95, "needed_by": date.today() + timedelta(days=20),
+        "departement_code": "35", "max_unit_price_cents": 95, "needed_by": days_from_today(20),
         "public_facing": False, "contact_name": "Claire Martin", "contact_email": "claire@example.fr",
         "contact_phone": None,
     }
@@ -54,12 +55,12 @@ def test_substitutes_are_kept_only_when_allowed(app):
         demands.post_demand(buyer(), demand_data(category="UNS1", accepted_substitutes=["UNS2"]))
 
 
-def test_a_departement_outside_the_region_and_a_past_date_are_refused(app):
+def test_a_departement_outside_the_region_and_a_past_date_are_refused(app, clock):
     with pytest.raises(DomainError) as wrong_place:
         demands.post_demand(buyer(), demand_data(departement_code="31"))
     assert wrong_place.value.field == "departement_code"
     with pytest.raises(DomainError) as past:
-        demands.post_demand(buyer(), demand_data(needed_by=date.today() - timedelta(days=1)))
+        demands.post_demand(buyer(), demand_data(needed_by=clock.days_from_today(-1)))
     assert past.value.field == "needed_by"
 
 
@@ -71,7 +72,7 @@ def test_the_priority_follows_from_who_buys(app):
     assert [d.priority_rank for d in (hospital, town, shop, factory)] == [1, 2, 2, 3]
 
 
-def test_a_demand_beyond_the_quota_of_its_buyer_kind_is_refused_with_the_figure_and_renewal(app):
+def test_a_demand_beyond_the_quota_of_its_buyer_kind_is_refused_with_the_figure_and_renewal(app, clock):
     app.config["BUYER_QUOTAS"]["demand"]["company"] = QuotaPolicy(
         per_person=1_000, max_persons=100, period_days=14, epoch=date(2020, 5, 4)
     )
@@ -81,7 +82,7 @@ def test_a_demand_beyond_the_quota_of_its_buyer_kind_is_refused_with_the_figure_
         demands.post_demand(user, demand_data(quantity=50_000))
     params = refused.value.params
     assert (params["cap"], params["asked"], params["left"]) == (80_000, 50_000, 30_000)
-    assert params["renews_on"] > date.today()
+    assert params["renews_on"] > clock.today()
     assert (params["renews_on"] - date(2020, 5, 4)).days % 14 == 0
 
 
@@ -133,8 +134,8 @@ def test_matching_more_than_what_remains_is_refused(app):
         demands.record_match(demand, 50_001, 1)
 
 
-def test_a_demand_past_its_date_expires_and_a_closed_one_stays_closed(app):
-    today = demands.local_today()  # Paris: from 0:00 to 1:00 there, the UTC date is still yesterday
+def test_a_demand_past_its_date_expires_and_a_closed_one_stays_closed(app, clock):
+    today = clock.today()
     overdue = DemandFactory(needed_by=today - timedelta(days=1))
     partial = DemandFactory(needed_by=today - timedelta(days=1), status="partially_matched", matched_quantity=5)
     cancelled = DemandFactory(needed_by=today - timedelta(days=1), status="cancelled")

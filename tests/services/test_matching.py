@@ -1,5 +1,5 @@
 """Matching runs on the embedded default: proposals, reservations, runs recorded, refusals."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -50,8 +50,8 @@ def test_unmatched_units_are_recorded_by_category_and_region(app):
     assert run.unmatched == {"FFP3|84": 60_000}
 
 
-def test_expired_and_unlisted_offers_are_not_considered(app):
-    OfferFactory(expires_on=date.today() - timedelta(days=1))
+def test_expired_and_unlisted_offers_are_not_considered(app, clock):
+    OfferFactory(expires_on=clock.days_from_today(-1))
     OfferFactory(status="submitted")
     DemandFactory()
     run = run_matching("manual")
@@ -117,9 +117,9 @@ def test_a_failed_run_is_recorded_and_writes_nothing(market, monkeypatch):
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
 
 
-def test_proposals_a_stopped_run_committed_are_mailed_when_the_next_run_closes_it(market, outbox):
+def test_proposals_a_stopped_run_committed_are_mailed_when_the_next_run_closes_it(market, outbox, clock):
     offer, demand, producer, buyer = market
-    today = matching.local_today()
+    today = clock.today()
     (offers, offer_rows), (demands, demand_rows) = matching.load_offers(today), matching.load_demands(today)
     stopped = MatchingRun(trigger="beat", status="running", unmatched={})
     db.session.add(stopped)

@@ -4,11 +4,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from marketplace.domain.notifications import EVENTS, Delivery, Status, Topic
+from marketplace.domain.notifications import Delivery, EVENTS, Status, Topic
 from marketplace.extensions import db
 from marketplace.mail import notify
 from marketplace.models import Notification
-from marketplace.models.base import utcnow
 from marketplace.services import notifications
 from tests.factories import ProducerFactory, UserFactory
 from tests.support.mail_samples import context_for
@@ -120,12 +119,12 @@ def test_a_digest_gathers_held_mails_into_one(app, outbox):
     assert notifications.send_digests() == 0
 
 
-def test_the_sweep_releases_rows_of_a_dead_worker_and_returns_lost_ones(app):
+def test_the_sweep_releases_rows_of_a_dead_worker_and_returns_lost_ones(app, clock):
     user = UserFactory()
     lost, stuck = notify_sample(user, "reset_password"), notify_sample(user, "confirm_email")
     db.session.flush()
     db.session.info.clear()  # as if the broker lost their tasks
-    long_ago = utcnow() - timedelta(hours=1)
+    long_ago = clock.now() - timedelta(hours=1)
     db.session.execute(update(Notification).where(Notification.id == lost.id).values(next_attempt_at=long_ago))
     db.session.execute(
         update(Notification).where(Notification.id == stuck.id)

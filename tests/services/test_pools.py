@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -10,13 +10,18 @@ from marketplace.extensions import db
 from marketplace.models import Notification, Pool
 from marketplace.services import demands, notifications, pools
 from tests.factories import (
-    OrganisationFactory, PoolFactory, PoolMembershipFactory, SectorReferentFactory, UserFactory,
+    OrganisationFactory,
+    PoolFactory,
+    PoolMembershipFactory,
+    SectorReferentFactory,
+    UserFactory,
 )
+from tests.support.clock import days_from_today
 
 
 def pool_data(**overrides):
     data = {"category": "UNS1", "region_code": "44", "departement_code": "67", "max_unit_price_cents": 60,
-            "needed_by": date.today() + timedelta(days=30)}
+            "needed_by": days_from_today(30)}
     return data | overrides
 
 
@@ -72,14 +77,14 @@ def retail_quota(app):
     app.config["BUYER_QUOTAS"]["pool"]["company"] = "retail_2020"
 
 
-def test_a_pool_share_beyond_the_retail_quota_is_refused_with_the_figure_and_renewal(app, retail_quota):
+def test_a_pool_share_beyond_the_retail_quota_is_refused_with_the_figure_and_renewal(app, retail_quota, clock):
     member = sme(headcount=10)  # 25 masks × 10 persons = 250 a fortnight
     pools.join_pool(member, PoolFactory(), 200, declares_sector=True)
     with pytest.raises(DomainError) as refused:
         pools.join_pool(member, PoolFactory(), 51, declares_sector=True)
     params = refused.value.params
     assert (params["cap"], params["per_person"], params["persons"], params["left"]) == (250, 25, 10, 50)
-    assert date.today() < params["renews_on"] <= date.today() + timedelta(days=14)
+    assert clock.today() < params["renews_on"] <= clock.days_from_today(14)
 
 
 def test_the_retail_quota_counts_at_most_250_persons(app, retail_quota):
@@ -152,8 +157,8 @@ CANCELLED_AT = datetime(2020, 4, 20, 14, 30, tzinfo=UTC)  # 16:30 in Paris (summ
 
 
 @pytest.fixture
-def cancelled_at(monkeypatch):
-    monkeypatch.setattr(pools, "utcnow", lambda: CANCELLED_AT)
+def cancelled_at(clock):
+    clock.move_to(CANCELLED_AT, tick=False)
 
 
 def pool_mails(event):

@@ -7,11 +7,17 @@ from sqlalchemy import select
 from marketplace.domain.errors import DomainError, ErrorCode
 from marketplace.extensions import db
 from marketplace.models import Order, Proposal
-from marketplace.models.base import utcnow
 from marketplace.services import demands, offers, proposals
 from marketplace.services.matching import run_matching
-from tests.factories import (AdminFactory, DemandFactory, OfferFactory, PoolFactory, PoolMembershipFactory,
-                             ProducerFactory, UserFactory)
+from tests.factories import (
+    AdminFactory,
+    DemandFactory,
+    OfferFactory,
+    PoolFactory,
+    PoolMembershipFactory,
+    ProducerFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -25,7 +31,7 @@ def proposed(app):
     return proposal, producer, buyer, offer, demand
 
 
-def test_the_order_exists_only_once_both_sides_accept(proposed, outbox):
+def test_the_order_exists_only_once_both_sides_accept(proposed, outbox, clock):
     proposal, producer, buyer, offer, demand = proposed
 
     proposals.accept_proposal(buyer, proposal.id)
@@ -34,7 +40,7 @@ def test_the_order_exists_only_once_both_sides_accept(proposed, outbox):
     proposals.accept_proposal(producer, proposal.id)
 
     order = db.session.scalars(select(Order)).one()
-    assert order.number == f"CMD-{utcnow().year}-{proposal.id:06d}"
+    assert order.number == f"CMD-{clock.now().year}-{proposal.id:06d}"
     assert (order.quantity, order.unit_price_cents, order.buyer_organisation_id) == (50_000, 90, buyer.organisation_id)
     assert proposal.status == "accepted"
     db.session.refresh(demand), db.session.refresh(offer)
@@ -82,11 +88,13 @@ def test_a_closed_proposal_cannot_be_answered(proposed):
     assert refused.value.code == ErrorCode.CONFLICT
 
 
-def test_unanswered_proposals_expire_and_release(proposed, outbox):
+def test_unanswered_proposals_expire_and_release(proposed, outbox, clock):
     proposal, producer, buyer, offer, demand = proposed
-    assert proposals.expire_proposals(now=utcnow() + timedelta(hours=47)) == 0
+    clock.advance(timedelta(hours=47))
+    assert proposals.expire_proposals() == 0
 
-    assert proposals.expire_proposals(now=utcnow() + timedelta(hours=49)) == 1
+    clock.advance(timedelta(hours=2))
+    assert proposals.expire_proposals() == 1
 
     assert proposal.status == "expired"
     db.session.refresh(offer), db.session.refresh(demand)
@@ -94,10 +102,9 @@ def test_unanswered_proposals_expire_and_release(proposed, outbox):
     assert {m["To"] for m in outbox.messages() if "expir" in m["Subject"].lower()} == {buyer.email, producer.email}
 
 
-def test_a_proposal_past_its_deadline_cannot_be_accepted(proposed):
+def test_a_proposal_past_its_deadline_cannot_be_accepted(proposed, clock):
     proposal, producer, buyer, *_ = proposed
-    proposal.expires_at = utcnow() - timedelta(minutes=1)
-    db.session.commit()
+    clock.move_to(proposal.expires_at + timedelta(minutes=1))
     with pytest.raises(DomainError) as refused:
         proposals.accept_proposal(buyer, proposal.id)
     assert refused.value.code == ErrorCode.EXPIRED

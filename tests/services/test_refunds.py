@@ -7,10 +7,14 @@ import pytest
 from marketplace.domain.errors import DomainError, ErrorCode
 from marketplace.services import orders, refunds
 from tests.factories import (
-    CertificationFactory, LocalAuthorityFactory, OfferFactory, OrderFactory, OrganisationFactory, ProducerFactory,
+    CertificationFactory,
+    LocalAuthorityFactory,
+    OfferFactory,
+    OrderFactory,
+    OrganisationFactory,
+    ProducerFactory,
     UserFactory,
 )
-
 
 pytestmark = pytest.mark.usefixtures("app")
 

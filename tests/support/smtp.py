@@ -4,10 +4,10 @@ import email
 import threading
 import time
 from dataclasses import dataclass
-from functools import cached_property
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
+from functools import cached_property
 
 from aiosmtpd.controller import Controller
 

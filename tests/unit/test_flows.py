@@ -6,7 +6,8 @@ one min-cost flow with cost far * B + price, where B exceeds any price change al
 so it ranks flows by far units, then price.
 """
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ortools.graph.python import max_flow, min_cost_flow
 
 from marketplace.domain.matching.flows import favour_low_ranks, fewest_far_units

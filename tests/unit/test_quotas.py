@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from marketplace.domain.errors import DomainError
-from marketplace.domain.quotas import RETAIL_2020, Channel, check_quota, policy_for
+from marketplace.domain.quotas import Channel, RETAIL_2020, check_quota, policy_for
 
 
 def test_the_retail_quota_is_25_masks_per_person_for_at_most_250_persons():

@@ -5,7 +5,14 @@ from decimal import Decimal
 import pytest
 
 from marketplace.domain.refund import (
-    POLICY, RefundLine, Section, StatementEntry, build_statement, policy_from, refund_for, refund_shares,
+    POLICY,
+    RefundLine,
+    Section,
+    StatementEntry,
+    build_statement,
+    policy_from,
+    refund_for,
+    refund_shares,
 )
 
 

@@ -13,8 +13,18 @@ from marketplace.domain.organisations import OrganisationKind
 from marketplace.extensions import db
 from marketplace.models import ExternalOrder, Notification
 from tests.factories import (
-    AdminFactory, CertificationFactory, DemandFactory, LocalAuthorityFactory, OfferFactory, OrderFactory,
-    OrganisationFactory, PoolFactory, ProducerFactory, ProposalFactory, SectorReferentFactory, UserFactory,
+    AdminFactory,
+    CertificationFactory,
+    DemandFactory,
+    LocalAuthorityFactory,
+    OfferFactory,
+    OrderFactory,
+    OrganisationFactory,
+    PoolFactory,
+    ProducerFactory,
+    ProposalFactory,
+    SectorReferentFactory,
+    UserFactory,
 )
 
 ELSEWHERE = {"region_code": "76", "departement_code": "31"}

@@ -2,6 +2,7 @@
 import pytest
 
 from tests.factories import AdminFactory, LocalAuthorityFactory, ProducerFactory
+from tests.support.clock import days_from_today
 
 HUGE = "9" * 30  # beyond any integer column, and beyond a float for "9" * 400
 
@@ -43,10 +44,8 @@ def _offer_form():
 
 
 def _demand_form():
-    from datetime import date, timedelta
-
     return {"category": "FFP2", "quantity": "100000", "region_code": "53", "departement_code": "35",
-            "max_unit_price": "0.95", "needed_by": (date.today() + timedelta(days=20)).isoformat(),
+            "max_unit_price": "0.95", "needed_by": days_from_today(20).isoformat(),
             "contact_name": "Claire Martin", "contact_email": "claire@example.fr", "contact_phone": ""}
 
 

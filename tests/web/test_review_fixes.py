@@ -1,15 +1,22 @@
 """What a reviewer checked on the demo: expired offers, direct requests, confirmations, numbers and prices."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import Offer, PoolMembership, Proposal
-from marketplace.services.demands import local_today
 from tests.factories import (
-    AdminFactory, CertificationFactory, DemandFactory, OfferFactory, OrganisationFactory, PoolFactory,
-    PoolMembershipFactory, ProducerFactory, UserFactory,
+    AdminFactory,
+    CertificationFactory,
+    DemandFactory,
+    OfferFactory,
+    OrganisationFactory,
+    PoolFactory,
+    PoolMembershipFactory,
+    ProducerFactory,
+    UserFactory,
 )
+from tests.support.clock import days_from_today
 from tests.web.auth.test_signup import signup_data
 
 OFFER = {"category": "FFP2", "quantity": "100000", "unit_price": "0,90", "delivery_scope": "own",
@@ -29,20 +36,20 @@ def offers_count():
 # --- 1. expiry dates -----------------------------------------------------------------------------
 
 
-def test_an_offer_already_expired_is_refused_on_its_field_keeping_what_was_typed(client, login):
+def test_an_offer_already_expired_is_refused_on_its_field_keeping_what_was_typed(client, login, clock):
     login(producer_with())
-    past = (local_today() - timedelta(days=22)).isoformat()
+    past = clock.days_from_today(-22).isoformat()
     page = client.post("/producers-area/offers/new",
-                       data={**OFFER, "available_from": (local_today() - timedelta(days=53)).isoformat(),
+                       data={**OFFER, "available_from": clock.days_from_today(-53).isoformat(),
                              "expires_on": past, "submit": "1"}).get_data(as_text=True)
     assert "Cette date d&#39;expiration est déjà passée." in page
     assert f'value="{past}"' in page and 'value="100000"' in page
     assert offers_count() == 0
 
 
-def test_an_offer_cannot_expire_before_it_is_available(client, login):
+def test_an_offer_cannot_expire_before_it_is_available(client, login, clock):
     login(producer_with())
-    start = local_today() + timedelta(days=20)
+    start = clock.days_from_today(20)
     page = client.post("/producers-area/offers/new", data={
         **OFFER, "available_from": start.isoformat(), "expires_on": (start - timedelta(days=5)).isoformat(),
     }).get_data(as_text=True)
@@ -61,8 +68,8 @@ def test_submitting_a_new_offer_says_it_went_to_moderation(client, login):
 def expired_pending_offer():
     producer = ProducerFactory(organisation__name="Filtres de Bretagne")
     certification = CertificationFactory(organisation=producer.organisation)
-    return OfferFactory(certification=certification, status="submitted", available_from=date(2026, 10, 1),
-                        expires_on=local_today() - timedelta(days=1))
+    return OfferFactory(certification=certification, status="submitted", available_from=days_from_today(-60),
+                        expires_on=days_from_today(-1))
 
 
 def test_the_moderation_queue_shows_the_expiry_and_refuses_approving_an_expired_offer(client, login):
@@ -205,11 +212,11 @@ def test_the_demand_form_states_the_minimum_not_fixed_lots_and_a_french_price_ex
     assert "Par exemple 0,95" in page and "0.84" not in page
 
 
-def test_a_demand_price_is_accepted_with_a_comma_or_a_dot(client, login):
+def test_a_demand_price_is_accepted_with_a_comma_or_a_dot(client, login, clock):
     buyer = UserFactory()
     login(buyer)
     base = {"category": "FFP2", "quantity": "75000", "region_code": "53", "departement_code": "35",
-            "needed_by": (local_today() + timedelta(days=30)).isoformat(), "contact_name": "Claire Martin",
+            "needed_by": clock.days_from_today(30).isoformat(), "contact_name": "Claire Martin",
             "contact_email": "claire@example.fr"}
     for typed, cents in (("0,84", 84), ("0.83", 83)):
         response = client.post("/buyers/demands/new", data={**base, "max_unit_price": typed})

@@ -1,13 +1,11 @@
-from datetime import date, timedelta
-
 from marketplace.extensions import db
 from marketplace.models import Demand
 from tests.factories import DemandFactory
 from workers.tasks.demands import expire_overdue_demands_task
 
 
-def test_the_periodic_task_expires_overdue_demands_and_is_safe_to_run_twice(app):
-    demand = DemandFactory(needed_by=date.today() - timedelta(days=2))
+def test_the_periodic_task_expires_overdue_demands_and_is_safe_to_run_twice(app, clock):
+    demand = DemandFactory(needed_by=clock.days_from_today(-2))
     assert expire_overdue_demands_task.delay().get() == 1
     assert expire_overdue_demands_task.delay().get() == 0
     assert db.session.get(Demand, demand.id).status == "expired"

@@ -16,7 +16,6 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-
 log = logging.getLogger(__name__)
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 HELPER = "from marketplace.domain.matching.parallel import serve; serve()"

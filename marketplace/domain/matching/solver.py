@@ -25,6 +25,7 @@ Level 4 (ties): the network is built from canonically ordered groups and every s
 deterministic, so the same data gives the same flow whatever order it was read in.
 """
 import numpy as np
+
 from . import flows
 from .network import SINK, SOURCE
 

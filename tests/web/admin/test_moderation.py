@@ -4,7 +4,6 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Certification, Offer
-from marketplace.models.base import utcnow
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
@@ -31,8 +30,8 @@ def pending_offer(producer=None, **fields):
     return OfferFactory(certification=certification, status="submitted", **fields)
 
 
-def test_the_queue_shows_only_the_admins_region_oldest_first_with_the_producers_history(client, login):
-    now = utcnow()
+def test_the_queue_shows_only_the_admins_region_oldest_first_with_the_producers_history(client, login, clock):
+    now = clock.now()
     newer = pending_offer(submitted_at=now - timedelta(hours=1))
     older = pending_offer(submitted_at=now - timedelta(days=2))
     OfferFactory(certification=newer.certification, status="rejected")

@@ -7,8 +7,15 @@ from marketplace.admin.labels import ACTION_LABELS
 from marketplace.extensions import db
 from marketplace.mail import notify
 from marketplace.services.audit import record_decision
-from tests.factories import (AdminFactory, CertificationFactory, NationalAdminFactory, OfferFactory, OrganisationFactory,
-                             ProducerFactory, ProposalFactory)
+from tests.factories import (
+    AdminFactory,
+    CertificationFactory,
+    NationalAdminFactory,
+    OfferFactory,
+    OrganisationFactory,
+    ProducerFactory,
+    ProposalFactory,
+)
 
 
 def test_the_decision_history_names_actions_and_objects_in_french(client, login):

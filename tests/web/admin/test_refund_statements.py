@@ -12,8 +12,15 @@ from marketplace.extensions import db
 from marketplace.models import BeneficiaryShare, ExternalFunding
 from marketplace.services import refunds
 from tests.factories import (
-    AdminFactory, CertificationFactory, LocalAuthorityFactory, NationalAdminFactory, OfferFactory, OrderFactory,
-    OrganisationFactory, ProducerFactory, UserFactory,
+    AdminFactory,
+    CertificationFactory,
+    LocalAuthorityFactory,
+    NationalAdminFactory,
+    OfferFactory,
+    OrderFactory,
+    OrganisationFactory,
+    ProducerFactory,
+    UserFactory,
 )
 
 OCCITANIE = {"region_code": "76", "departement_code": "31"}

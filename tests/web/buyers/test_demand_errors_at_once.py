@@ -1,5 +1,4 @@
 """A buyer sees every error of a demand in one submission, each next to its field, and keeps what was typed."""
-from datetime import date, timedelta
 from html import unescape
 
 from sqlalchemy import select
@@ -48,9 +47,9 @@ def test_a_rule_whose_input_is_typed_wrong_is_not_checked_twice(client, login):
     assert "La date souhaitée ne peut pas être passée." in error_of(page, "needed_by")
 
 
-def test_editing_a_demand_shows_every_error_at_once_too(client, login):
+def test_editing_a_demand_shows_every_error_at_once_too(client, login, clock):
     user = UserFactory()
-    demand = DemandFactory(organisation=user.organisation, needed_by=date.today() + timedelta(days=30))
+    demand = DemandFactory(organisation=user.organisation, needed_by=clock.days_from_today(30))
     login(user)
     page = client.post(f"/buyers/demands/{demand.id}/edit", data=form(
         quantity="1000", needed_by="2020-01-15", contact_email="x",

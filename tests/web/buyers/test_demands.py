@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -7,12 +7,13 @@ from marketplace.domain.organisations import OrganisationKind
 from marketplace.extensions import db
 from marketplace.models import Demand
 from tests.factories import DemandFactory, OrganisationFactory, ProducerFactory, UserFactory
+from tests.support.clock import days_from_today
 
 
 def form(**overrides):
     data = {
         "category": "FFP2", "quantity": "100000", "region_code": "53", "departement_code": "35",
-        "max_unit_price": "0,95".replace(",", "."), "needed_by": (date.today() + timedelta(days=20)).isoformat(),
+        "max_unit_price": "0,95".replace(",", "."), "needed_by": days_from_today(20).isoformat(),
         "contact_name": "Claire Martin", "contact_email": "claire@example.fr", "contact_phone": "",
     }
     return data | overrides

@@ -9,7 +9,11 @@ from marketplace.extensions import db
 from marketplace.models import Pool, PoolMembership
 from marketplace.services import demands, pools
 from tests.factories import (
-    OrganisationFactory, PoolFactory, PoolMembershipFactory, SectorReferentFactory, UserFactory,
+    OrganisationFactory,
+    PoolFactory,
+    PoolMembershipFactory,
+    SectorReferentFactory,
+    UserFactory,
 )
 
 

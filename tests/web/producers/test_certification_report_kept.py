@@ -1,7 +1,6 @@
 """A test report sent with a form that had errors is kept for the corrected submission, for its sender only."""
-import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from marketplace.extensions import db
@@ -90,13 +89,10 @@ def test_a_token_of_another_user_is_refused(app, client, login, certification_fo
     assert len(pending_files(app)) == 2  # still there for its owner
 
 
-def test_an_expired_report_is_refused_and_cleaned_up(app, client, login, certification_form):
+def test_an_expired_report_is_refused_and_cleaned_up(app, client, login, certification_form, clock):
     login(ProducerFactory())
     token = kept_token(declare(client, certification_form(report_reference="")).get_data(as_text=True))
-    meta = Path(app.config["UPLOAD_DIR"]) / "pending" / f"{token}.json"
-    info = json.loads(meta.read_text())
-    info["expires_at"] = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
-    meta.write_text(json.dumps(info))
+    clock.advance(app.config["PENDING_REPORT_MAX_AGE"] + timedelta(minutes=1))
     page = declare(client, without_file(certification_form(), token)).get_data(as_text=True)
     assert "Joignez le rapport d&#39;essai." in page
     declare(client, certification_form(report_reference=""))  # keeping a new report sweeps the expired ones

@@ -3,6 +3,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Certification
 from tests.factories import AdminFactory, NationalAdminFactory, ProducerFactory, UserFactory
+from tests.support.clock import half_past_midnight_in_france
 from tests.support.pdf import make_pdf
 
 
@@ -140,20 +141,10 @@ def test_the_upload_form_is_protected_by_csrf(app, client, login, certification_
 
 
 def test_a_report_dated_today_in_france_is_accepted_whatever_the_servers_clock_zone(
-    client, login, certification_form, monkeypatch
+    client, login, certification_form, clock
 ):
-    from datetime import date, datetime, timedelta
-
-    import marketplace.services.demands as demands
-
-    french_today = date.today() + timedelta(days=1)  # 00:30 in Paris while the UTC server is still on yesterday
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.combine(french_today, datetime.min.time().replace(minute=30), tz)
-
-    monkeypatch.setattr(demands, "datetime", Clock)
+    french_today = clock.days_from_today(1)
+    clock.move_to(half_past_midnight_in_france(french_today))  # the UTC date is still yesterday
     login(ProducerFactory())
     response = client.post("/producers-area/certifications/new", data=certification_form(report_date=french_today.isoformat()))
     assert response.status_code == 302

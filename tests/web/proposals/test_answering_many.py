@@ -10,7 +10,6 @@ from sqlalchemy.exc import OperationalError
 
 from marketplace.extensions import db
 from marketplace.models import Order, Proposal
-from marketplace.models.base import utcnow
 from marketplace.services import proposals
 from marketplace.services.matching import run_matching
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
@@ -82,15 +81,14 @@ def test_decline_many_with_a_reason_tells_the_other_side_once(market, client, lo
     assert "Motif : Délai trop long" in outbox.text(mail)
 
 
-def test_select_all_on_the_page_answers_every_proposal_shown_and_reports_the_expired(market, client, login):
+def test_select_all_on_the_page_answers_every_proposal_shown_and_reports_the_expired(market, client, login, clock):
     producer, buyer, made = market
-    made[2].expires_at = utcnow() + timedelta(seconds=1)
+    made[2].expires_at = clock.now() + timedelta(minutes=1)
     db.session.commit()
     login(producer)
     page = client.get(LISTS["producer"]).get_data(as_text=True)
     shown = re.findall(r'name="shown" value="(\d+)"', page)
-    made[2].expires_at = utcnow() - timedelta(minutes=1)  # expires while the page is open
-    db.session.commit()
+    clock.advance(timedelta(minutes=2))  # it expires while the page is open
 
     response = client.post(f"{LISTS['producer']}/decide", data={"shown": shown, "all_on_page": "y", "decline": "1"},
                            follow_redirects=True)

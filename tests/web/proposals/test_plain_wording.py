@@ -1,5 +1,5 @@
 """Proposal pages, the catalogue and the order mail speak plain French."""
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -42,7 +42,8 @@ def test_the_order_mail_is_excluding_tax_links_to_the_order_and_spaces_its_colon
     assert "/proposals/" not in text
 
 
-def test_the_catalogue_uses_one_word_for_delivery_and_one_date_format(client):
+def test_the_catalogue_uses_one_word_for_delivery_and_one_date_format(client, clock):
+    clock.move_to(datetime(2026, 11, 20, 9, tzinfo=UTC))  # the offer's dates below are still ahead
     OfferFactory(quantity=80_000, available_from=date(2026, 11, 23), expires_on=date(2026, 12, 1))
     page = client.get("/catalogue").get_data(as_text=True)
     assert page.count("Livré en") == 2 and "Livre en" not in page

@@ -6,7 +6,14 @@ from marketplace.extensions import db
 from marketplace.models import MatchingRun, Proposal
 from marketplace.services import matching
 from marketplace.services.matching import run_matching
-from tests.factories import AdminFactory, DemandFactory, NationalAdminFactory, OfferFactory, ProducerFactory, UserFactory
+from tests.factories import (
+    AdminFactory,
+    DemandFactory,
+    NationalAdminFactory,
+    OfferFactory,
+    ProducerFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ import re
 from datetime import date
 
 from tests.factories import CertificationFactory, OfferFactory, OrganisationFactory
+from tests.support.clock import half_past_midnight_in_france
 
 
 def south():
@@ -109,20 +110,10 @@ def test_the_directory_is_paginated(client):
     assert "Producteur 24" in client.get("/producers?page=2").get_data(as_text=True)
 
 
-def test_an_offer_expired_yesterday_in_france_has_left_the_catalogue_whatever_the_servers_clock_zone(client, monkeypatch):
-    from datetime import date, datetime, timedelta
-
-    import marketplace.services.demands as demands
-
-    french_today = date.today() + timedelta(days=1)  # 00:30 in Paris while the UTC server is still on yesterday
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.combine(french_today, datetime.min.time().replace(minute=30), tz)
-
-    monkeypatch.setattr(demands, "datetime", Clock)
-    OfferFactory(expires_on=date.today(), unit_price_cents=77)
+def test_an_offer_expired_yesterday_in_france_has_left_the_catalogue_whatever_the_servers_clock_zone(client, clock):
+    clock.move_to(half_past_midnight_in_france(clock.days_from_today(1)))
+    utc_date = clock.now().date()  # still yesterday in France
+    OfferFactory(expires_on=utc_date, unit_price_cents=77)
     assert "0,77" not in client.get("/catalogue").get_data(as_text=True)
 
 
