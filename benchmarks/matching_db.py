@@ -30,7 +30,7 @@ from marketplace.domain.masks import CATEGORIES  # noqa: E402
 from marketplace.domain.offers import delivery_mask  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.models import Offer, Proposal  # noqa: E402
-from marketplace.services.matching import run_matching  # noqa: E402
+from marketplace.services.matching.runs import run_matching  # noqa: E402
 from tests.support.servers import PostgresForTests  # noqa: E402
 
 

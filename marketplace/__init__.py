@@ -27,18 +27,18 @@ def create_app(config=None):
 def register_extensions(app):
     from workers.celery_app import init_celery
 
-    from . import i18n
     from .auth.session import load_user
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from .web import locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=locale.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = i18n.LOGIN_MESSAGE
+    login_manager.login_message = locale.LOGIN_MESSAGE
     login_manager.user_loader(load_user)
     talisman.init_app(
         app,
@@ -58,6 +58,7 @@ def register_blueprints(app):
     from .orders import bp as orders_bp
     from .producers import bp as producers_bp
     from .public import bp as public_bp
+    from .refunds import bp as refunds_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -65,17 +66,18 @@ def register_blueprints(app):
     app.register_blueprint(producers_bp, url_prefix="/producers-area")
     app.register_blueprint(buyers_bp, url_prefix="/buyers")
     app.register_blueprint(orders_bp, url_prefix="/orders")
+    app.register_blueprint(refunds_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def register_errorhandlers(app):
-    from .errors import register
+    from .web.errors import register
 
     register(app)
 
 
 def register_template_helpers(app):
-    from .templating import register
+    from .web.filters import register
 
     register(app)
 

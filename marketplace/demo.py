@@ -118,9 +118,10 @@ def seed_market(owners):
     from .domain.masks import CATEGORIES, Category
     from .domain.offers import OfferStatus
     from .domain.priority import priority_rank
+    from .domain.runs import RunTrigger
     from .domain.vat import vat_rate_bp
     from .models import Certification, Demand, Offer
-    from .services.matching import RunTrigger, run_matching
+    from .services.matching.runs import run_matching
 
     today = clock.today()
     report_size = write_demo_report()

@@ -21,9 +21,11 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import event as sa_event
 from sqlalchemy import inspect, select
 
+from .domain.masks import category_label
 from .domain.notifications import Delivery, EVENTS, Status
 from .extensions import db
 from .models import MailPreference, Notification, User
+from .queue import enqueue
 from .services.tokens import make_token
 
 log = logging.getLogger(__name__)
@@ -95,13 +97,20 @@ def render(event, locale, subject_params, unsubscribe_url=None, **context):
     """Return the subject, text and HTML of an event's mail in locale."""
     context.update(url_for=external_url, unsubscribe_url=unsubscribe_url)
     with force_locale(locale):
-        subject = gettext(EVENTS[event].subject, **subject_params)
+        subject = gettext(EVENTS[event].subject, **_readable(subject_params))
         text = render_template(f"emails/{event}.txt", **context)
         html = render_template(f"emails/{event}.html", **context)
         if unsubscribe_url:
             text += render_template("emails/_unsubscribe.txt", **context)
             html += render_template("emails/_unsubscribe.html", **context)
     return subject, text, html
+
+
+def _readable(subject_params):
+    """Name the mask category of a subject (its "category" parameter is a code) in the mail's language."""
+    if "category" not in subject_params:
+        return subject_params
+    return subject_params | {"category": gettext(category_label(subject_params["category"]))}
 
 
 def _region_of(user):
@@ -205,14 +214,12 @@ def send_after_commit(notification):
     db.session.info.setdefault(QUEUED, []).append(notification)
 
 
-def enqueue(ids):
+def queue_sends(ids):
     """Queue send tasks for ids in batches; if the broker is unreachable the sweep sends them later."""
-    from workers.tasks.mail import send_notifications_task
-
     size = current_app.config["MAIL_BATCH_SIZE"]
     for start in range(0, len(ids), size):
         try:
-            send_notifications_task.apply_async((ids[start:start + size],))
+            enqueue("mail.send", ids[start:start + size])
         except Exception:  # the rows are committed: the periodic sweep sends them
             # Each failed publish waits out the retry policy; the next batches would wait as long, for nothing.
             left = ids[start:]
@@ -226,7 +233,7 @@ def _queue_committed(session):
     queued = session.info.pop(QUEUED, [])
     ids = [state.identity[0] for state in map(inspect, queued) if state.identity and not state.was_deleted]
     if ids:
-        enqueue(ids)
+        queue_sends(ids)
 
 
 @sa_event.listens_for(db.session, "after_rollback")

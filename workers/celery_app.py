@@ -13,5 +13,7 @@ def init_celery(app):
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.config_from_object(app.config["CELERY"])
     celery.set_default()
+    # Register the tasks (the "imports" setting) so the app can queue them by name (marketplace.queue).
+    celery.loader.import_default_modules()
     app.extensions["celery"] = celery
     return celery

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import mail, matching, moderation, refunds, routes  # noqa: E402,F401
+from . import mail, matching, moderation, routes  # noqa: E402,F401

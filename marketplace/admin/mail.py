@@ -5,9 +5,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..domain.errors import DomainError, ErrorCode
-from ..policy import admin_required
 from ..services import notifications
-from ..web import bounded_int
+from ..web.access import admin_required
+from ..web.fields import bounded_int
 from . import bp
 
 

@@ -3,10 +3,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..policy import admin_required, administered_region_codes
-from ..proposal_pages import DecisionForm, readable_proposal, render_proposal
-from ..services import matching, proposals
-from ..web import bounded_int
+from ..domain.access import administered_region_codes
+from ..services import proposals
+from ..services.matching.requests import start_run_now
+from ..services.matching.runs import recent_runs
+from ..web.access import admin_required
+from ..web.fields import bounded_int
+from ..web.proposal_pages import DecisionForm, readable_proposal, render_proposal
 from . import bp
 
 
@@ -16,7 +19,7 @@ def matching_runs():
     """List the national matching runs, with what each left unmatched in the administrator's regions."""
     page = request.args.get("page", 1, type=bounded_int)
     return render_template(
-        "admin/matching.html", pagination=matching.recent_runs(page), form=DecisionForm(),
+        "admin/matching.html", pagination=recent_runs(page), form=DecisionForm(),
         regions=administered_region_codes(current_user),
     )
 
@@ -26,7 +29,7 @@ def matching_runs():
 def run_matching_now():
     """Queue a matching run now (it runs at once in the embedded default)."""
     if DecisionForm().validate_on_submit():
-        if matching.start_run_now(current_user):
+        if start_run_now(current_user):
             flash(_("A matching run is started; refresh this page to see its figures."), "success")
         else:
             flash(_("The matching run could not be started, or it failed: the list below shows what was "

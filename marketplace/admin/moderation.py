@@ -9,10 +9,11 @@ from .. import clock
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Certification, Offer
-from ..policy import admin_required, ensure_region
 from ..services import certifications, moderation, offers
 from ..services.administration import audit_trail
-from ..web import apply_domain_error, bounded_int
+from ..web.access import admin_required, ensure_region
+from ..web.fields import bounded_int
+from ..web.forms import apply_domain_error
 from . import bp
 from .forms import ActionForm, RejectForm
 

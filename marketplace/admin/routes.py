@@ -2,10 +2,11 @@
 from flask import abort, render_template, request
 from flask_login import current_user
 
+from ..domain.access import administered_region_codes
 from ..domain.geography import regions
-from ..policy import admin_required, administered_region_codes, ensure_region
 from ..services import administration
-from ..web import bounded_int
+from ..web.access import admin_required, ensure_region
+from ..web.fields import bounded_int
 from . import bp
 
 

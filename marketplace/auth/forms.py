@@ -5,20 +5,10 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
-from ..domain.geography import departements, regions
-from ..domain.masks import CATEGORIES
-from ..domain.organisations import AuthorityType, OrganisationKind, SECTORS
-from ..fields import WholeNumberField
-from ..i18n import category_name
-
-KIND_LABELS = {
-    OrganisationKind.PRODUCER: _l("Producer"),
-    OrganisationKind.IMPORTER: _l("Importer"),
-    OrganisationKind.COMPANY: _l("Company (buyer)"),
-    OrganisationKind.SECTOR_REFERENT: _l("Sector referent (pooled purchases for SMEs)"),
-    OrganisationKind.LOCAL_AUTHORITY: _l("Local authority"),
-    OrganisationKind.HEALTHCARE: _l("Healthcare structure"),
-}
+from ..domain.organisations import AuthorityType, SECTORS
+from ..web.fields import WholeNumberField
+from ..web.forms import choices, departement_choices, region_choices
+from ..web.labels import KIND_LABELS
 
 AUTHORITY_LABELS = {
     AuthorityType.COMMUNE: _l("Commune"),
@@ -29,36 +19,6 @@ AUTHORITY_LABELS = {
 }
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message=_l("At least 10 characters."))]
-
-
-def choices(pairs, placeholder=None):
-    """Turn (value, label) pairs into select choices, with an empty first choice if asked."""
-    head = [SelectChoice("", placeholder)] if placeholder is not None else []
-    return head + [SelectChoice(value, label) for value, label in pairs]
-
-
-def category_choices(placeholder=None):
-    """Return every mask category as a choice, named in the reader's language."""
-    return choices(((code.value, category_name(code)) for code in CATEGORIES), placeholder)
-
-
-def region_choices():
-    """Return every region as a choice, overseas ones flagged."""
-    overseas = _l("overseas")
-    pairs = [(r.code, f"{r.name} ({overseas})" if r.overseas else r.name) for r in regions().values()]
-    return choices(pairs, _l("Choose a region"))
-
-
-def departement_choices():
-    """Return the départements grouped by region, for an <optgroup> select."""
-    options = [SelectChoice("", _l("Choose a département"))]
-    for region in regions().values():
-        options += [
-            SelectChoice(d.code, f"{d.code} – {d.name}", optgroup=region.name)
-            for d in departements().values()
-            if d.region_code == region.code
-        ]
-    return options
 
 
 class PasswordFields:

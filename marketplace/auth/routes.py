@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.errors import DomainError
-from ..domain.roles import Role
 from ..extensions import limiter
 from ..services import accounts
-from ..web import apply_domain_error, is_safe_redirect, locale_of_request
+from ..web.forms import apply_domain_error
+from ..web.navigation import area_url, is_safe_redirect, locale_of_request
 from . import bp
 from .forms import AcceptInvitationForm, EmailForm, LoginForm, ResetPasswordForm, SignupForm
 
@@ -52,18 +52,6 @@ def login():
             target = request.args.get("next")
             return redirect(target if is_safe_redirect(target) else area_url(user))
     return render_template("auth/login.html", form=form)
-
-
-@bp.app_template_global()
-def area_url(user):
-    """Return the address of the user's own area: admin dashboard, producer or buyer area."""
-    if user.is_admin:
-        return url_for("admin.dashboard")
-    if user.role == Role.PRODUCER_MEMBER:
-        return url_for("producers.dashboard")
-    if user.role == Role.BUYER_MEMBER:
-        return url_for("buyers.my_demands")
-    return url_for("public.home")
 
 
 @bp.post("/logout")

@@ -8,14 +8,13 @@ from wtforms import BooleanField, DateField, EmailField, SelectField, SelectMult
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..auth.forms import category_choices, choices, departement_choices, region_choices
 from ..domain.geography import region_name
 from ..domain.masks import CATEGORIES
 from ..domain.offers import MAX_PRICE_CENTS
 from ..domain.substitutes import SUBSTITUTES
-from ..fields import PriceField, WholeNumberField, to_cents, whole_cents
-from ..i18n import category_name
-from ..web import valid_data
+from ..web.fields import PriceField, WholeNumberField, to_cents, whole_cents
+from ..web.forms import category_choices, choices, departement_choices, region_choices, valid_data
+from ..web.locale import category_name
 
 WHOLE_NUMBER = _l("Enter a whole number.")
 
@@ -115,10 +114,6 @@ class JoinPoolForm(FlaskForm):
     in_sector = BooleanField(_l("My company is an SME of this sector"))
 
 
-class ConfirmForm(FlaskForm):
-    """An empty form: a button and its CSRF token."""
-
-
 class RequestOfferForm(FlaskForm):
     """Ask a producer for units of one offer, for one of the buyer's live demands."""
 
@@ -128,6 +123,6 @@ class RequestOfferForm(FlaskForm):
     def __init__(self, live_demands, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.demand_id.choices = [
-            (d.id, f"#{d.id} · {d.category_label} · {format_decimal(d.unreserved_quantity)} · {region_name(d.region_code)}")
+            (d.id, f"#{d.id} · {category_name(d.category)} · {format_decimal(d.unreserved_quantity)} · {region_name(d.region_code)}")
             for d in live_demands
         ]

@@ -6,15 +6,14 @@ from flask_login import current_user
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Offer
-from ..policy import buyer_required
-from ..proposal_pages import decide, decide_many, order_link, readable_proposal, render_list, render_proposal
 from ..services import proposals
 from ..services.proposal_mail import BUYER
-from ..web import apply_domain_error, bounded_int
+from ..web.access import buyer_required
+from ..web.fields import bounded_int
+from ..web.forms import apply_domain_error
+from ..web.proposal_pages import decide, decide_many, readable_proposal, render_list, render_proposal
 from . import bp
 from .forms import RequestOfferForm
-
-bp.add_app_template_global(order_link)
 
 
 @bp.get("/proposals")

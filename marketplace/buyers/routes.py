@@ -4,28 +4,24 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
-from ..auth.forms import category_choices
 from ..domain.errors import DomainError
 from ..domain.geography import regions
 from ..domain.masks import CATEGORIES
 from ..domain.organisations import OrganisationKind, SECTORS
 from ..domain.priority import priority_label
 from ..models import Proposal
-from ..policy import buyer_required, ensure_can_see_pool, ensure_member_of
 from ..services import demands, pools, proposals
-from ..web import apply_domain_error, bounded_int, domain_message, validate_all
+from ..web.access import buyer_required, ensure_can_see_pool, ensure_member_of
+from ..web.fields import bounded_int
+from ..web.forms import ConfirmForm, apply_domain_error, category_choices, domain_message, validate_all
 from . import bp
-from .forms import ConfirmForm, DemandForm, JoinPoolForm, PoolForm
+from .forms import DemandForm, JoinPoolForm, PoolForm
 
 
 def catalogue_url(category, region_code):
-    """Link to the public catalogue filtered like a demand, once the catalogue exists."""
-    try:
-        return url_for("public.catalogue", category=category, region=region_code)
-    except BuildError:
-        return None
+    """Link to the public catalogue filtered like a demand."""
+    return url_for("public.catalogue", category=category, region=region_code)
 
 
 def _own_demand(demand_id):

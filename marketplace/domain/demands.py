@@ -3,9 +3,22 @@
 Each rule runs only when the inputs it reads were typed correctly (they are in `data`), so a form
 can show every refusal at once, next to the field it concerns.
 """
+from enum import StrEnum
+
 from .errors import DomainError, N_, has_inputs
 from .geography import is_in_region
 from .substitutes import check_substitutes
+
+
+class DemandStatus(StrEnum):
+    OPEN = "open"
+    PARTIALLY_MATCHED = "partially_matched"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+LIVE_STATUSES = (DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)
 
 
 def check_place_and_date(data, today, refusals):

@@ -82,11 +82,6 @@ def family_of(category):
     return CATEGORIES[Category(category)].family
 
 
-def is_sanitary(category):
-    """Tell whether a category is a sanitary mask (respirator or surgical)."""
-    return family_of(category) in (Family.RESPIRATOR, Family.SURGICAL)
-
-
 def category_label(category):
     """Return the English name of a category, the msgid the interface translates."""
     return CATEGORIES[Category(category)].label

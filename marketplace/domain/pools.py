@@ -22,3 +22,9 @@ MEMBER_KINDS = frozenset({OrganisationKind.COMPANY})
 def is_sme(headcount):
     """Tell whether an organisation of this headcount is an SME."""
     return headcount <= SME_MAX_HEADCOUNT
+
+
+class PoolStatus(StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    CANCELLED = "cancelled"

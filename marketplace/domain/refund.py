@@ -203,3 +203,9 @@ def refund_shares(refund, paid):
     """
     cents = apportion(int(to_cent(refund) * 100), [int(to_cent(p) * 100) for p in paid])
     return [(Decimal(c) / 100).quantize(CENT) for c in cents]
+
+
+class ExternalOrderKind(StrEnum):
+    SINGLE_USE = "single_use"
+    REUSABLE = "reusable"
+    MADE_LOCALLY = "made_locally"  # masks sewn from bought materials: materials + sewing totals

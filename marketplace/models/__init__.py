@@ -2,11 +2,13 @@
 from .audit import AuditEntry
 from .certification import Certification
 from .demand import Demand
+from .matching_run import MatchingRun
 from .notification import MailPreference, Notification
 from .offer import Offer, OfferRegion
+from .order import Order
 from .organisation import Organisation
 from .pool import Pool, PoolMembership
-from .proposal import MatchingRun, Order, Proposal
+from .proposal import Proposal
 from .refund import BeneficiaryShare, ExternalFunding, ExternalOrder
 from .user import Invitation, User
 

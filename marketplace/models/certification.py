@@ -17,7 +17,6 @@ from .. import clock
 from ..domain.certifications import CertificationStatus
 from ..domain.masks import CATEGORIES, Category
 from ..extensions import db
-from ..i18n import category_name
 from .base import UTCDateTime
 
 
@@ -57,9 +56,6 @@ class Certification(db.Model):
     organisation = relationship("Organisation")
     decided_by = relationship("User")
 
-    @property
-    def category_label(self):
-        return category_name(self.category)
 
     @property
     def valid_until(self):

@@ -1,6 +1,5 @@
 """A buyer's demand: a category, a quantity, where and when, and how much of it is matched."""
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     Boolean,
@@ -15,20 +14,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..domain.demands import DemandStatus, LIVE_STATUSES
 from ..extensions import db
-from ..i18n import category_name
 from .base import UTCDateTime
-
-
-class DemandStatus(StrEnum):
-    OPEN = "open"
-    PARTIALLY_MATCHED = "partially_matched"
-    FULFILLED = "fulfilled"
-    CANCELLED = "cancelled"
-    EXPIRED = "expired"
-
-
-LIVE_STATUSES = (DemandStatus.OPEN, DemandStatus.PARTIALLY_MATCHED)
 
 
 class Demand(db.Model):
@@ -99,9 +87,6 @@ class Demand(db.Model):
     def can_be_edited(self):
         return self.status == DemandStatus.OPEN and not self.has_live_proposals
 
-    @property
-    def category_label(self):
-        return category_name(self.category)
 
     def __repr__(self):
         return f"<Demand {self.id} {self.category} {self.quantity}>"

@@ -26,7 +26,6 @@ from ..domain.offers import (
 )
 from ..domain.vat import price_ttc_cents
 from ..extensions import db
-from ..i18n import category_name
 from .base import UTCDateTime
 
 
@@ -107,9 +106,6 @@ class Offer(db.Model):
         self.status = status
         self.listed = status in LISTABLE and self.remaining_quantity > 0
 
-    @property
-    def category_label(self):
-        return category_name(self.category)
 
     @property
     def vat_rate_percent(self):

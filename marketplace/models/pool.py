@@ -1,6 +1,5 @@
 """A pooled purchase: members' quantities gathered until they reach a lot, then one demand."""
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -13,15 +12,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..domain.pools import PoolStatus
 from ..extensions import db
-from ..i18n import category_name
 from .base import UTCDateTime
-
-
-class PoolStatus(StrEnum):
-    OPEN = "open"
-    SUBMITTED = "submitted"
-    CANCELLED = "cancelled"
 
 
 class Pool(db.Model):
@@ -60,9 +53,6 @@ class Pool(db.Model):
     def is_open(self):
         return self.status == PoolStatus.OPEN
 
-    @property
-    def category_label(self):
-        return category_name(self.category)
 
     def membership_of(self, organisation_id):
         """Return the membership of an organisation, or None."""

@@ -1,11 +1,8 @@
-"""Proposals pairing an offer with a demand, the orders they become, and matching runs."""
+"""Proposals pairing an offer with a demand, waiting for both sides' answers."""
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
-    BigInteger,
     CheckConstraint,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -15,25 +12,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..domain.proposals import ProposalSource, ProposalStatus
 from ..extensions import db
 from .base import UTCDateTime
-
-
-class ProposalStatus(StrEnum):
-    PENDING = "pending"  # waiting for one side or both
-    ACCEPTED = "accepted"  # both sides accepted: an order exists
-    DECLINED = "declined"  # one side declined: reservation released
-    EXPIRED = "expired"  # nobody answered in time: reservation released
-
-
-class ProposalSource(StrEnum):
-    MATCHING = "matching"
-    DIRECT_REQUEST = "direct_request"  # a buyer asked for an offer from the catalogue
-
-
-class Decision(StrEnum):
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
 
 
 class Proposal(db.Model):
@@ -93,52 +74,3 @@ class Proposal(db.Model):
     @property
     def total_ht_cents(self):
         return self.quantity * self.unit_price_cents
-
-
-class Order(db.Model):
-    __tablename__ = "purchase_order"
-    __table_args__ = (
-        CheckConstraint("quantity > 0", name="quantity_positive"),
-        CheckConstraint("unit_price_cents > 0", name="price_positive"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(String(32), unique=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id"), unique=True)
-    offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id"), index=True)
-    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id"), index=True)
-    buyer_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    seller_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    category: Mapped[str] = mapped_column(String(16))
-    quantity: Mapped[int] = mapped_column(Integer)
-    unit_price_cents: Mapped[int] = mapped_column(Integer)
-    vat_rate_bp: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
-    payment_reference: Mapped[str | None] = mapped_column(String(64))
-    payment_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    proposal = relationship("Proposal", back_populates="order")
-    offer = relationship("Offer")
-    demand = relationship("Demand")
-    buyer_organisation = relationship("Organisation", foreign_keys=[buyer_organisation_id])
-    seller_organisation = relationship("Organisation", foreign_keys=[seller_organisation_id])
-
-
-class MatchingRun(db.Model):
-    __tablename__ = "matching_run"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    trigger: Mapped[str] = mapped_column(String(16))  # beat, event, manual
-    triggered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    status: Mapped[str] = mapped_column(String(16), default="running")  # running, succeeded, failed, skipped
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow, index=True)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    offers_considered: Mapped[int] = mapped_column(Integer, default=0)
-    demands_considered: Mapped[int] = mapped_column(Integer, default=0)
-    # National runs match billions of units: beyond a 32-bit integer.
-    units_matched: Mapped[int] = mapped_column(BigInteger, default=0)
-    proposals_created: Mapped[int] = mapped_column(Integer, default=0)
-    # {"FFP2|53": 12000, …}: units asked and not matched, by category and region.
-    unmatched: Mapped[dict] = mapped_column(JSON, default=dict)
-    solver_seconds: Mapped[float | None] = mapped_column()
-    error: Mapped[str | None] = mapped_column(String(2000))

@@ -2,7 +2,6 @@
 masks made locally, external funding received, and the shares of a purchase made for others."""
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -15,7 +14,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .. import clock
-from ..domain.refund import Section
+from ..domain.refund import ExternalOrderKind, Section
 from ..extensions import db
 from .base import UTCDateTime
 
@@ -23,12 +22,6 @@ from .base import UTCDateTime
 ONE_ORDER = (
     "(CASE WHEN order_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN external_order_id IS NULL THEN 0 ELSE 1 END) = 1"
 )
-
-
-class ExternalOrderKind(StrEnum):
-    SINGLE_USE = "single_use"
-    REUSABLE = "reusable"
-    MADE_LOCALLY = "made_locally"  # masks sewn from bought materials: materials + sewing totals
 
 
 SECTION_OF_KIND = {

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("orders", __name__)
 
-from . import formatting, refund_routes, routes  # noqa: E402,F401
+from . import routes  # noqa: E402,F401

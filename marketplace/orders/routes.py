@@ -5,9 +5,9 @@ from flask_login import current_user, login_required
 
 from ..clock import date_in_france
 from ..domain.errors import DomainError
-from ..policy import ensure_can_see_order
 from ..services import orders
-from ..web import apply_domain_error
+from ..web.access import ensure_can_see_order
+from ..web.forms import apply_domain_error
 from . import bp
 from .forms import PaymentForm
 from .pdf import purchase_order_pdf

@@ -6,14 +6,13 @@ from wtforms import BooleanField, DateField, FloatField, HiddenField, SelectFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..auth.forms import category_choices, choices
 from ..domain.certifications import TestingBody
 from ..domain.errors import DomainError
 from ..domain.geography import regions
 from ..domain.offers import MAX_QUANTITY, parse_price_cents
-from ..fields import WholeNumberField
 from ..services.offers import DeliveryScope
-from ..web import valid_data
+from ..web.fields import WholeNumberField
+from ..web.forms import category_choices, choices, valid_data
 
 TESTING_BODY_LABELS = {
     TestingBody.DGA: _l("DGA (defence procurement agency)"),

@@ -2,11 +2,11 @@
 from flask import render_template, request, url_for
 from flask_login import current_user
 
-from ..policy import producer_required
-from ..proposal_pages import decide, decide_many, readable_proposal, render_list, render_proposal
 from ..services import proposals
 from ..services.proposal_mail import PRODUCER
-from ..web import bounded_int
+from ..web.access import producer_required
+from ..web.fields import bounded_int
+from ..web.proposal_pages import decide, decide_many, readable_proposal, render_list, render_proposal
 from . import bp
 
 

@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Certification, Offer
-from ..policy import ensure_document_access, ensure_member_of, producer_required
 from ..services import certifications, offer_import, offers
 from ..services.administration import audit_trail
-from ..web import apply_domain_error, bounded_int, domain_message, validate_all
+from ..web.access import ensure_document_access, ensure_member_of, producer_required
+from ..web.fields import bounded_int
+from ..web.forms import apply_domain_error, domain_message, validate_all
 from . import bp
 from .forms import ActionForm, CertificationForm, ImportForm, OfferForm
 

@@ -2,12 +2,13 @@
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from ..auth.forms import category_choices
 from ..domain.errors import DomainError
 from ..domain.offers import parse_price_cents
 from ..services import accounts, directory
 from ..services.catalogue import CatalogueQuery, DEFAULT_SORT, catalogue_page
-from ..web import bounded_int, is_safe_redirect
+from ..web.fields import bounded_int
+from ..web.forms import category_choices
+from ..web.navigation import is_safe_redirect
 from . import bp
 
 

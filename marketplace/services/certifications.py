@@ -9,13 +9,13 @@ from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
 from .. import clock
+from ..domain.access import can_administer_region
 from ..domain.certifications import CertificationStatus, TestingBody, check_measurements
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.masks import CATEGORIES, Category
 from ..extensions import db
 from ..mail import notify
 from ..models import Certification
-from ..policy import can_administer_region
 from . import report_uploads
 from .audit import record_decision
 
@@ -165,7 +165,7 @@ def _decide(admin, certification, status, reason=None):
     for member in certification.organisation.members:
         notify(
             member, "certification_decision",
-            certification=certification, subject_params={"category": certification.category_label},
+            certification=certification, subject_params={"category": certification.category},
         )
     db.session.commit()
     return certification

@@ -4,14 +4,15 @@ from sqlalchemy import func, select
 
 from .. import clock
 from ..domain import demands as demand_rules
+from ..domain.demands import DemandStatus, LIVE_STATUSES
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.priority import priority_rank
 from ..domain.quotas import Channel, check_quota, policy_for
 from ..domain.substitutes import check_substitutes
 from ..extensions import db
 from ..models import Demand
-from ..models.demand import DemandStatus, LIVE_STATUSES
 from .audit import record_decision
+from .matching.requests import request_run
 
 PAGE_SIZE = 20
 EDITABLE_FIELDS = (
@@ -138,13 +139,6 @@ def live_demands_of(organisation_id, with_units_left=True):
     ) if d.unreserved_quantity > 0 or not with_units_left]
 
 
-def request_run():
-    """Ask for a matching run now that a new demand is open (debounced)."""
-    from .matching import request_run as request_matching  # matching reads demands
-
-    request_matching()
-
-
 def record_match(demand, units, total_cents):
     """Add units bought for total_cents to a live demand and move its status on; the caller commits."""
     if not demand.is_live or units <= 0 or units > demand.remaining_quantity or total_cents < 0:
@@ -165,7 +159,7 @@ def expire_overdue_demands(today=None):
     several proposals takes them (`proposals.lock_for_closing`): a decision spanning two overdue
     demands waits for one to close, never for a transaction that also waits for it.
     """
-    from ..models.proposal import ProposalStatus
+    from ..domain.proposals import ProposalStatus
     from .proposals import (  # proposals build on demands
         close_pending_of_demand,
         lock_for_closing,

@@ -1,11 +1,11 @@
 """The regional administrator's queue: what waits for a decision in their regions, oldest first."""
 from sqlalchemy import func, select
 
+from ..domain.access import administered_region_codes
 from ..domain.certifications import CertificationStatus
 from ..domain.offers import OfferStatus
 from ..extensions import db
 from ..models import Certification, Offer
-from ..policy import administered_region_codes
 
 QUEUE_SIZE = 100
 

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select, text, update
 
 from .. import clock
+from ..domain.access import can_administer_region
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.notifications import (
     Delivery,
@@ -24,7 +25,6 @@ from ..domain.notifications import (
 from ..extensions import db
 from ..mail import build_message, notify, open_transport, send_after_commit
 from ..models import MailPreference, Notification, User
-from ..policy import can_administer_region
 from .tokens import read_token
 
 log = logging.getLogger(__name__)

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..domain import offers as offer_rules
+from ..domain.access import can_act_for, can_administer_region
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.geography import regions
 from ..domain.masks import Category
@@ -17,9 +18,9 @@ from ..domain.vat import vat_rate_bp
 from ..extensions import db
 from ..mail import notify
 from ..models import Offer
-from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
 from .certifications import verified_certification_for
+from .matching.requests import request_run
 
 
 class DeliveryScope:
@@ -208,7 +209,7 @@ def _decide(admin, offer, status, reason=None):
 def _notify(offer):
     """Mail the decision to the offer's organisation, in the caller's transaction."""
     for member in offer.organisation.members:
-        notify(member, "offer_decision", offer=offer, subject_params={"category": offer.category_label})
+        notify(member, "offer_decision", offer=offer, subject_params={"category": offer.category})
 
 
 def approve_offer(admin, offer):
@@ -244,28 +245,6 @@ def bulk_approve_offers(admin, offer_ids):
     db.session.commit()
     request_run()
     return len(offers)
-
-
-def request_run():
-    """Ask for a matching run now that new stock is listed (debounced)."""
-    from .matching import request_run as request_matching  # matching reads offers
-
-    request_matching()
-
-
-def allocate_from_offer(offer_id, quantity):
-    """Take units from a listed offer under a row lock (the caller's transaction commits)."""
-    offer = db.session.scalar(select(Offer).where(Offer.id == offer_id).with_for_update())
-    if offer is None or offer.status not in LISTABLE:
-        raise DomainError(N_("This offer is not available."), ErrorCode.CONFLICT)
-    if not 0 < quantity <= offer.remaining_quantity:
-        raise DomainError(
-            N_("Only %(remaining)s units are left in this offer."), ErrorCode.CONFLICT, remaining=offer.remaining_quantity
-        )
-    offer.allocated_quantity += quantity
-    offer.remaining_quantity -= quantity
-    offer.set_status(status_after_allocation(offer.quantity, offer.allocated_quantity))
-    return offer
 
 
 def organisation_offers(organisation_id, page, per_page=50):

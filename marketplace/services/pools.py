@@ -5,18 +5,18 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 
 from .. import clock
+from ..domain.demands import DemandStatus
 from ..domain.errors import DomainError, ErrorCode, N_
-from ..domain.pools import MEMBER_KINDS, POOL_KIND_OF_OPENER, PoolKind, is_sme
+from ..domain.pools import MEMBER_KINDS, POOL_KIND_OF_OPENER, PoolKind, PoolStatus, is_sme
 from ..domain.priority import priority_rank
 from ..domain.quotas import Channel
 from ..domain.shares import cost_price_shares
 from ..extensions import db
 from ..mail import external_url, notify
 from ..models import Demand, Pool, PoolMembership
-from ..models.demand import DemandStatus
-from ..models.pool import PoolStatus
 from .audit import record_decision
-from .demands import check_place_and_date, ensure_quota, request_run
+from .demands import check_place_and_date, ensure_quota
+from .matching.requests import request_run
 
 POOL_FIELDS = ("category", "region_code", "departement_code", "max_unit_price_cents", "needed_by")
 
@@ -100,7 +100,7 @@ def _tell_runner(pool, event, organisation, **quantities):
     """Mail the pool's opener that a member changed what it asks (in the caller's transaction)."""
     notify(pool.created_by, event, pool=pool, organisation=organisation, lot=current_app.config["MIN_ORDER_VOLUME"],
            link=external_url("buyers.pool", pool_id=pool.id),
-           subject_params={"organisation": organisation.name, "category": pool.category_label}, **quantities)
+           subject_params={"organisation": organisation.name, "category": pool.category}, **quantities)
 
 
 def submit_pool(user, pool):
@@ -129,7 +129,7 @@ def submit_pool(user, pool):
     for membership in pool.memberships:
         # Written in this transaction: the mail leaves only if the submission commits.
         notify(membership.user, "pool_submitted", pool=pool, membership=membership, link=link,
-               subject_params={"category": pool.category_label})
+               subject_params={"category": pool.category})
     db.session.commit()
     request_run()
     return demand
@@ -149,7 +149,7 @@ def cancel_pool(user, pool):
     for membership in pool.memberships:
         # Written in this transaction: the mails leave only if the cancellation commits.
         notify(membership.user, "pool_cancelled", pool=pool, membership=membership, cancelled_by=user,
-               lot=current_app.config["MIN_ORDER_VOLUME"], subject_params={"category": pool.category_label}, **links)
+               lot=current_app.config["MIN_ORDER_VOLUME"], subject_params={"category": pool.category}, **links)
     db.session.commit()
 
 

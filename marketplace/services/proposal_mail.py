@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from ..domain.notifications import PROPOSALS_LISTED_PER_MAIL
 from ..extensions import db
-from ..i18n import category_name
 from ..mail import external_url, notify
 from ..models import Organisation, User
 from .pools import member_shares
@@ -19,7 +18,7 @@ def proposal_link(proposal_id, side):
 
 
 def _subject(user, quantity, category):
-    return {"quantity": format_decimal(quantity, locale=user.locale or "fr"), "category": category_name(category)}
+    return {"quantity": format_decimal(quantity, locale=user.locale or "fr"), "category": category}
 
 
 def _slices(ids, size=1000):
@@ -74,7 +73,7 @@ def _announce_one(users, side, names, proposal_id, row):
     for user in users:
         notify(user, "proposal_new", subject_params=_subject(user, row["quantity"], row["category"]),
                role=side, counterpart=names[_counterpart(row, side)], quantity=row["quantity"],
-               category=category_name(row["category"]), unit_price_cents=row["unit_price_cents"],
+               category=row["category"], unit_price_cents=row["unit_price_cents"],
                expires_at=row["expires_at"], link=proposal_link(proposal_id, side))
 
 
@@ -82,7 +81,7 @@ def _announce_list(users, side, names, proposals):
     # Newest first, as the proposals page lists them: the mail shows the top of that page.
     shown = sorted(proposals, key=lambda item: item[0], reverse=True)[:PROPOSALS_LISTED_PER_MAIL]
     lines = [{"counterpart": names[_counterpart(row, side)], "quantity": row["quantity"],
-              "category": category_name(row["category"]), "unit_price_cents": row["unit_price_cents"],
+              "category": row["category"], "unit_price_cents": row["unit_price_cents"],
               "expires_at": row["expires_at"], "link": proposal_link(proposal_id, side)}
              for proposal_id, row in shown]
     count, link = len(proposals), proposals_link(side)
@@ -105,8 +104,8 @@ def tell_decision(proposal, deciding_side, event, reason=None):
     side = _other(deciding_side)
     counterpart = (proposal.buyer_organisation if deciding_side == BUYER else proposal.seller_organisation).name
     for user in _side_members(proposal, side):
-        notify(user, event, subject_params={"category": category_name(proposal.category)},
-               counterpart=counterpart, quantity=proposal.quantity, category=category_name(proposal.category),
+        notify(user, event, subject_params={"category": proposal.category},
+               counterpart=counterpart, quantity=proposal.quantity, category=proposal.category,
                reason=reason, link=proposal_link(proposal.id, side))
 
 
@@ -132,7 +131,7 @@ def _tell_list(proposals, deciding_side, event, reason):
     side, first = _other(deciding_side), proposals[0]
     counterpart = (first.buyer_organisation if deciding_side == BUYER else first.seller_organisation).name
     shown = sorted(proposals, key=lambda proposal: proposal.id, reverse=True)[:PROPOSALS_LISTED_PER_MAIL]
-    lines = [{"quantity": p.quantity, "category": category_name(p.category), "unit_price_cents": p.unit_price_cents,
+    lines = [{"quantity": p.quantity, "category": p.category, "unit_price_cents": p.unit_price_cents,
               "link": proposal_link(p.id, side)} for p in shown]
     count, link = len(proposals), proposals_link(side)
     for user in _side_members(first, side):
@@ -147,8 +146,8 @@ def tell_expired(proposal):
     for side in (BUYER, PRODUCER):
         counterpart = (proposal.seller_organisation if side == BUYER else proposal.buyer_organisation).name
         for user in _side_members(proposal, side):
-            notify(user, "proposal_expired", subject_params={"category": category_name(proposal.category)},
-                   counterpart=counterpart, quantity=proposal.quantity, category=category_name(proposal.category),
+            notify(user, "proposal_expired", subject_params={"category": proposal.category},
+                   counterpart=counterpart, quantity=proposal.quantity, category=proposal.category,
                    link=proposal_link(proposal.id, side))
 
 
@@ -167,7 +166,7 @@ def tell_order(order, proposal):
     for side in (BUYER, PRODUCER):
         for user in _side_members(proposal, side):
             notify(user, "order_confirmed", subject_params=_subject(user, order.quantity, order.category),
-                   reference=order.number, category=category_name(order.category), quantity=order.quantity,
+                   reference=order.number, category=order.category, quantity=order.quantity,
                    total_cents=order.quantity * order.unit_price_cents, buyer=buyer, producer=producer,
                    link=external_url("orders.show", order_id=order.id))
 
@@ -182,5 +181,5 @@ def tell_pool_members(demand):
     for membership in pool.memberships:
         share = shares.get(membership.organisation_id)
         if share is not None:
-            notify(membership.user, "pool_matched", subject_params={"category": pool.category_label},
+            notify(membership.user, "pool_matched", subject_params={"category": pool.category},
                    pool=pool, membership=membership, share=share, link=link)

@@ -6,15 +6,15 @@ from flask import current_app
 from sqlalchemy import select
 
 from .. import clock
+from ..domain.access import can_act_for, can_administer_region
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import regions
 from ..domain.matching import Demand as DemandValue
 from ..domain.matching import Offer as OfferValue
 from ..domain.matching import is_compatible
+from ..domain.proposals import Decision, ProposalSource, ProposalStatus
 from ..extensions import db
 from ..models import Demand, Offer, Order, Proposal
-from ..models.proposal import Decision, ProposalSource, ProposalStatus
-from ..policy import can_act_for, can_administer_region
 from .audit import record_decision
 from .demands import live_demands_of, record_match
 from .proposal_mail import (

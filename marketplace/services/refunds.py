@@ -11,6 +11,7 @@ from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.geography import regions
 from ..domain.organisations import OrganisationKind
 from ..domain.refund import (
+    ExternalOrderKind,
     Section,
     StatementEntry,
     build_statement,
@@ -28,7 +29,7 @@ from ..models import (
     Order,
     Organisation,
 )
-from ..models.refund import ExternalOrderKind, line_key
+from ..models.refund import line_key
 from .audit import record_decision
 from .orders import amounts_of, order_date
 

@@ -7,10 +7,10 @@ from collections import defaultdict
 
 from sqlalchemy import case, select, true, update
 
+from ..domain.demands import LIVE_STATUSES
 from ..domain.offers import LISTABLE, OfferStatus, status_after_allocation
 from ..extensions import db
 from ..models import AuditEntry, Demand, Offer
-from ..models.demand import LIVE_STATUSES
 from .session_cursor import session_cursor
 
 

@@ -7,10 +7,11 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.domain.matching import match
+from marketplace.domain.runs import RunStatus
 from marketplace.extensions import db
 from marketplace.models import Demand, MatchingRun, Notification, Offer, Proposal
-from marketplace.services import market_writes, matching
-from marketplace.services.matching import RunStatus, run_matching
+from marketplace.services.matching import market_writes, runs
+from marketplace.services.matching.runs import run_matching
 from marketplace.services.reservations import StockChanged, reserve
 from tests.factories import (
     DemandFactory,
@@ -72,7 +73,7 @@ def in_parallel(app, monkeypatch):
         written.append(len(markets))
         return real(markets, write)
 
-    monkeypatch.setattr(matching, "write_markets", recorded)
+    monkeypatch.setattr(runs, "write_markets", recorded)
     return written
 
 
@@ -123,7 +124,7 @@ def test_the_bulk_reservation_takes_units_only_from_a_demand_unchanged_since_rea
 
 def stock_lowered_during_the_first_solve(monkeypatch, offer_id, quantity):
     """Have the producer lower an offer's stock while the run's first solve is under way; return the solves."""
-    real_match, solves = matching.match, []
+    real_match, solves = runs.match, []
 
     def producer_edits_meanwhile(offers, demands, *options):
         result = real_match(offers, demands, *options)
@@ -134,7 +135,7 @@ def stock_lowered_during_the_first_solve(monkeypatch, offer_id, quantity):
         solves.append(1)
         return result
 
-    monkeypatch.setattr(matching, "match", producer_edits_meanwhile)
+    monkeypatch.setattr(runs, "match", producer_edits_meanwhile)
     return solves
 
 
@@ -151,7 +152,7 @@ def test_a_large_run_writes_its_markets_on_parallel_connections_as_one_would(pg_
     producer, buyer = two_markets()
     today = clock.today()
     expected = sorted((a.offer_id, a.demand_id, a.units) for a in match(
-        matching.load_offers(today)[0], matching.load_demands(today)[0]).allocations)
+        runs.load_offers(today)[0], runs.load_demands(today)[0]).allocations)
     db.session.rollback()
     written = in_parallel(pg_app, monkeypatch)
 
@@ -183,7 +184,7 @@ def test_stock_moved_in_one_market_rolls_back_every_market_and_the_run_starts_ag
 def test_a_market_that_fails_to_write_rolls_back_the_others(pg_app, monkeypatch):
     two_markets()
     in_parallel(pg_app, monkeypatch)
-    real_write = matching.write_proposals
+    real_write = runs.write_proposals
 
     def broken_for_ffp2(run_id, allocations, **rows):
         written = real_write(run_id, allocations, **rows)
@@ -191,7 +192,7 @@ def test_a_market_that_fails_to_write_rolls_back_the_others(pg_app, monkeypatch)
             raise RuntimeError("the FFP2 market's connection broke")
         return written
 
-    monkeypatch.setattr(matching, "write_proposals", broken_for_ffp2)
+    monkeypatch.setattr(runs, "write_proposals", broken_for_ffp2)
     with pytest.raises(RuntimeError):
         run_matching("beat")
 
@@ -204,13 +205,13 @@ def test_a_market_that_fails_to_write_rolls_back_the_others(pg_app, monkeypatch)
 def test_proposals_of_a_run_stopped_between_its_commits_are_announced_once_by_the_next_run(pg_app, clock):
     producer, buyer = two_markets()
     today = clock.today()
-    (offers, offer_rows), (demands, demand_rows) = matching.load_offers(today), matching.load_demands(today)
+    (offers, offer_rows), (demands, demand_rows) = runs.load_offers(today), runs.load_demands(today)
     stopped = MatchingRun(trigger="beat", status=RunStatus.RUNNING, unmatched={})
     db.session.add(stopped)
     db.session.commit()
     # What a run leaves when killed after its markets committed and before its last transaction.
     [surgical] = [m for m in match(offers, demands).markets if m[0].category == "SURGICAL_II"]
-    matching.write_proposals(stopped.id, surgical, offer_rows=offer_rows, demand_rows=demand_rows)
+    runs.write_proposals(stopped.id, surgical, offer_rows=offer_rows, demand_rows=demand_rows)
     db.session.commit()
     assert proposal_mails() == []
 
@@ -227,7 +228,7 @@ def test_a_commit_failing_after_another_market_committed_fails_the_run_and_annou
         pg_app, monkeypatch):
     producer, buyer = two_markets()
     in_parallel(pg_app, monkeypatch)
-    real_write = matching.write_proposals
+    real_write = runs.write_proposals
 
     def ffp2_connection_dropped_before_its_commit(run_id, allocations, **rows):
         written = real_write(run_id, allocations, **rows)
@@ -237,7 +238,7 @@ def test_a_commit_failing_after_another_market_committed_fails_the_run_and_annou
             time.sleep(1.5)
         return written
 
-    monkeypatch.setattr(matching, "write_proposals", ffp2_connection_dropped_before_its_commit)
+    monkeypatch.setattr(runs, "write_proposals", ffp2_connection_dropped_before_its_commit)
     with pytest.raises(Exception):
         run_matching("beat")
 
@@ -247,7 +248,7 @@ def test_a_commit_failing_after_another_market_committed_fails_the_run_and_annou
     assert {p.category for p in db.session.scalars(select(Proposal))} == {"SURGICAL_II"}
     assert proposal_mails() == sorted([(buyer.id, "proposals_new"), (producer.id, "proposals_new")])
     assert_every_unit_accounted_for()
-    monkeypatch.setattr(matching, "write_proposals", real_write)
+    monkeypatch.setattr(runs, "write_proposals", real_write)
     assert run_matching("beat").status == RunStatus.SUCCEEDED  # the next run does the rest
     assert {p.category for p in db.session.scalars(select(Proposal))} == {"SURGICAL_II", "FFP2"}
     assert len(proposal_mails()) == 4
@@ -263,7 +264,7 @@ def test_a_writer_waiting_on_a_row_lock_gives_up_and_the_run_starts_again(pg_app
     # A request holding an offer's row (it could itself be waiting on the other market's writer).
     blocker = db.engine.connect()
     blocker.execute(text("SELECT id FROM offer WHERE id = :id FOR UPDATE"), {"id": ffp2})
-    real_match, solves = matching.match, []
+    real_match, solves = runs.match, []
 
     def release_on_the_second_attempt(offers, demands, *options):
         solves.append(1)
@@ -271,7 +272,7 @@ def test_a_writer_waiting_on_a_row_lock_gives_up_and_the_run_starts_again(pg_app
             blocker.rollback()
         return real_match(offers, demands, *options)
 
-    monkeypatch.setattr(matching, "match", release_on_the_second_attempt)
+    monkeypatch.setattr(runs, "match", release_on_the_second_attempt)
     try:
         run = run_matching("beat")
     finally:
@@ -284,13 +285,13 @@ def test_a_writer_waiting_on_a_row_lock_gives_up_and_the_run_starts_again(pg_app
 
 def test_two_concurrent_runs_one_runs_the_other_is_skipped(pg_app, monkeypatch):
     market()
-    real_match = matching.match
+    real_match = runs.match
 
     def slow(offers, demands, *options):
         time.sleep(1.5)
         return real_match(offers, demands, *options)
 
-    monkeypatch.setattr(matching, "match", slow)
+    monkeypatch.setattr(runs, "match", slow)
     outcomes = []
 
     def run():
@@ -345,7 +346,7 @@ def _matching_lock_holders():
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
         " WHERE l.locktype = 'advisory' AND l.granted AND l.objid::bigint = :key AND l.database ="
         " (SELECT oid FROM pg_database WHERE datname = current_database())",
-        key=matching.ADVISORY_LOCK_KEY,
+        key=runs.ADVISORY_LOCK_KEY,
     )
 
 

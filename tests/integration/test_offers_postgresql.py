@@ -3,8 +3,8 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
-from marketplace.services import offers
 from marketplace.services.catalogue import CatalogueQuery, catalogue_page
+from marketplace.services.reservations import reserve
 from tests.factories import CertificationFactory, OfferFactory
 
 pytestmark = pytest.mark.integration
@@ -32,9 +32,9 @@ def test_postgresql_refuses_negative_remaining_stock(pg_app):
     db.session.rollback()
 
 
-def test_allocation_locks_the_offer_row_on_postgresql(pg_app):
+def test_reserving_every_unit_sells_the_offer_out_on_postgresql(pg_app):
     offer = OfferFactory(quantity=10)
-    offers.allocate_from_offer(offer.id, 10)
+    reserve([(offer.id, 10)], [])
     db.session.commit()
     db.session.refresh(offer)
     assert (offer.status, offer.remaining_quantity) == ("sold_out", 0)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Demand, Order, Proposal
 from marketplace.services import demands, proposals
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from marketplace.services.proposal_mail import BUYER, PRODUCER
 from tests.conftest import truncate_all
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory

@@ -8,7 +8,7 @@ from marketplace.domain.errors import DomainError, ErrorCode
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Order, Proposal
 from marketplace.services import proposals
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from marketplace.services.proposal_mail import BUYER, PRODUCER
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
 

@@ -4,10 +4,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from marketplace.domain.runs import RunStatus
 from marketplace.extensions import db
 from marketplace.models import MatchingRun, Offer, Proposal
-from marketplace.services import matching
-from marketplace.services.matching import RunStatus, run_matching
+from marketplace.services.matching import runs
+from marketplace.services.matching.runs import run_matching
 from marketplace.services.reservations import StockChanged, reserve
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
 
@@ -83,7 +84,7 @@ def test_reserving_from_a_demand_changed_since_read_is_refused(market):
 
 def test_stock_lowered_during_a_run_makes_it_solve_again(market, monkeypatch):
     offer, demand, *_ = market
-    real_match = matching.match
+    real_match = runs.match
     calls = []
 
     def producer_lowers_stock_meanwhile(offers, demands, *options):
@@ -95,7 +96,7 @@ def test_stock_lowered_during_a_run_makes_it_solve_again(market, monkeypatch):
         calls.append(1)
         return result
 
-    monkeypatch.setattr(matching, "match", producer_lowers_stock_meanwhile)
+    monkeypatch.setattr(runs, "match", producer_lowers_stock_meanwhile)
     run = run_matching("manual")
 
     assert len(calls) == 2
@@ -109,7 +110,7 @@ def test_a_failed_run_is_recorded_and_writes_nothing(market, monkeypatch):
     def broken(*args):
         raise RuntimeError("solver bug")
 
-    monkeypatch.setattr(matching, "match", broken)
+    monkeypatch.setattr(runs, "match", broken)
     with pytest.raises(RuntimeError):
         run_matching("manual")
     run = db.session.scalars(select(MatchingRun)).one()
@@ -120,12 +121,12 @@ def test_a_failed_run_is_recorded_and_writes_nothing(market, monkeypatch):
 def test_proposals_a_stopped_run_committed_are_mailed_when_the_next_run_closes_it(market, outbox, clock):
     offer, demand, producer, buyer = market
     today = clock.today()
-    (offers, offer_rows), (demands, demand_rows) = matching.load_offers(today), matching.load_demands(today)
+    (offers, offer_rows), (demands, demand_rows) = runs.load_offers(today), runs.load_demands(today)
     stopped = MatchingRun(trigger="beat", status="running", unmatched={})
     db.session.add(stopped)
     db.session.commit()
     # Written and committed, then the worker died before the run's last transaction (its mails).
-    matching.write_proposals(stopped.id, matching.match(offers, demands).allocations,
+    runs.write_proposals(stopped.id, runs.match(offers, demands).allocations,
                              offer_rows=offer_rows, demand_rows=demand_rows)
     db.session.commit()
     assert outbox.messages() == []

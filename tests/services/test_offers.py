@@ -5,6 +5,7 @@ from marketplace.domain.errors import DomainError
 from marketplace.extensions import db
 from marketplace.models import Offer
 from marketplace.services import offers
+from marketplace.services.reservations import StockChanged, reserve
 from tests.factories import AdminFactory, OfferFactory, ProducerFactory
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -13,25 +14,26 @@ EDIT = {"category": "FFP2", "quantity": 100_000, "unit_price_cents": 90, "delive
         "available_from": None, "expires_on": None}
 
 
-def test_allocation_takes_units_until_the_offer_is_sold_out():
+def test_reserving_takes_units_until_the_offer_is_sold_out():
     offer = OfferFactory(quantity=1000)
-    offers.allocate_from_offer(offer.id, 400)
+    reserve([(offer.id, 400)], [])
+    db.session.commit()
     assert (offer.status, offer.allocated_quantity, offer.remaining_quantity, offer.listed) == ("partially_allocated", 400, 600, True)
-    offers.allocate_from_offer(offer.id, 600)
+    reserve([(offer.id, 600)], [])
     db.session.commit()
     assert (offer.status, offer.remaining_quantity, offer.listed) == ("sold_out", 0, False)
 
 
-def test_allocation_beyond_the_remaining_stock_is_refused():
+def test_reserving_beyond_the_remaining_stock_is_refused():
     offer = OfferFactory(quantity=1000)
-    with pytest.raises(DomainError):
-        offers.allocate_from_offer(offer.id, 1001)
+    with pytest.raises(StockChanged):
+        reserve([(offer.id, 1001)], [])
 
 
-def test_an_unapproved_offer_cannot_be_allocated():
+def test_an_unapproved_offer_cannot_be_reserved():
     offer = OfferFactory(status="submitted")
-    with pytest.raises(DomainError):
-        offers.allocate_from_offer(offer.id, 1)
+    with pytest.raises(StockChanged):
+        reserve([(offer.id, 1)], [])
 
 
 def test_the_database_refuses_negative_remaining_stock():
@@ -45,7 +47,7 @@ def test_the_database_refuses_negative_remaining_stock():
 
 def test_raising_the_quantity_of_a_sold_out_offer_lists_it_again(app):
     offer = OfferFactory(quantity=1000)
-    offers.allocate_from_offer(offer.id, 1000)
+    reserve([(offer.id, 1000)], [])
     db.session.commit()
     producer = ProducerFactory(organisation=offer.organisation)
     with app.test_request_context():

@@ -8,7 +8,7 @@ from marketplace.domain.notifications import PROPOSALS_LISTED_PER_MAIL
 from marketplace.extensions import db
 from marketplace.models import Proposal
 from marketplace.services import proposals
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
 
 PARIS = ZoneInfo("Europe/Paris")

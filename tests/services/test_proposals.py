@@ -8,7 +8,7 @@ from marketplace.domain.errors import DomainError, ErrorCode
 from marketplace.extensions import db
 from marketplace.models import Order, Proposal
 from marketplace.services import demands, offers, proposals
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from tests.factories import (
     AdminFactory,
     DemandFactory,

@@ -4,7 +4,7 @@ from types import SimpleNamespace as Obj
 
 ORG = Obj(name="Filtres d'Armor")
 MEMBER = Obj(full_name="Anne Le Goff")
-POOL = Obj(id=3, category_label="FFP2", organisation=ORG, total_quantity=60000, sector="Bois", created_by=MEMBER,
+POOL = Obj(id=3, category="FFP2", organisation=ORG, total_quantity=60000, sector="Bois", created_by=MEMBER,
            closed_at=datetime(2020, 4, 20, 14, 30, tzinfo=UTC))
 MEMBERSHIP = Obj(user=MEMBER, quantity=20000)
 PARTY = {"name": "Filtres d'Armor", "contact_name": "Anne Le Goff", "email": "anne@armor.fr", "phone": "02 99 00 00 00"}
@@ -26,12 +26,12 @@ def context_for(event, user):
         ),
         "certification_decision": (
             {"category": "FFP2"},
-            {"certification": Obj(id=1, is_verified=False, category_label="FFP2", report_reference="R-12",
+            {"certification": Obj(id=1, is_verified=False, category="FFP2", report_reference="R-12",
                                   rejection_reason="Rapport illisible")},
         ),
         "offer_decision": (
             {"category": "FFP2"},
-            {"offer": Obj(id=2, status="rejected", quantity=80000, category_label="FFP2",
+            {"offer": Obj(id=2, status="rejected", quantity=80000, category="FFP2",
                           rejection_reason="Prix manquant")},
         ),
         "proposal_new": (

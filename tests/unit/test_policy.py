@@ -1,7 +1,7 @@
 from types import SimpleNamespace
 
+from marketplace.domain.access import administered_region_codes, can_act_for, can_administer_region
 from marketplace.domain.roles import Role
-from marketplace.policy import administered_region_codes, can_act_for, can_administer_region
 
 
 def user(role, region=None, organisation_id=None):

@@ -1,7 +1,7 @@
 """Mail tasks: send a batch of outbox rows, sweep lost ones, send the daily digests."""
 from celery import shared_task
 
-from marketplace.mail import enqueue
+from marketplace.mail import queue_sends
 from marketplace.services.notifications import send_digests, send_notifications, sweep_outbox
 
 
@@ -20,7 +20,7 @@ def send_notifications_task(ids):
 def sweep_outbox_task():
     """Queue every due notification whose task was lost, and release rows of dead workers."""
     ids = sweep_outbox()
-    enqueue(ids)
+    queue_sends(ids)
     return len(ids)
 
 

@@ -1,13 +1,15 @@
-"""Matching tasks: one run of the matcher, and the expiry of unanswered proposals."""
+"""Matching tasks: one run of the matcher, the debounce of runs asked after events, and the expiry of
+unanswered proposals."""
 import logging
 
+import redis
 from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from marketplace.extensions import db
 from marketplace.models import User
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from marketplace.services.proposals import expire_proposals
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,24 @@ def run_matching_task(self, trigger="beat", user_id=None):
     return run.id
 
 
+@shared_task(name="matching.request", ignore_result=True)
+def request_matching_run_task(trigger="event"):
+    """Run the matcher once after a burst of events.
+
+    With Redis, the first event of a burst sets a key for the debounce window and queues one run at
+    its end; the others find the key and do nothing. In the embedded default the run happens now.
+    """
+    config = current_app.config
+    if request_matching_run_task.request.is_eager or not config["REDIS_URL"]:
+        return run_matching_task.apply(args=(trigger,)).get()
+    window = config["MATCHING_DEBOUNCE_SECONDS"]
+    # A frozen Redis costs one socket timeout, not a hang (REDIS_CLIENT_OPTIONS).
+    client = redis.Redis.from_url(config["REDIS_URL"], **config["REDIS_CLIENT_OPTIONS"])
+    if client.set("matching:debounce", "1", nx=True, ex=window):
+        run_matching_task.apply_async(args=(trigger,), countdown=window)
+    return None
+
+
 def _delivered_too_often(request):
     """Count this delivery of the task; tell whether it went past MATCHING_MAX_DELIVERIES.
 
@@ -44,8 +64,6 @@ def _delivered_too_often(request):
     url = current_app.config["REDIS_URL"]
     if not url or request.is_eager or request.id is None:
         return False
-    import redis
-
     client = redis.Redis.from_url(url)
     key = f"matching:deliveries:{request.id}:{request.retries}"
     count = client.incr(key)

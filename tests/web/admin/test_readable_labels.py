@@ -3,10 +3,10 @@ from pathlib import Path
 
 from babel.dates import format_datetime
 
-from marketplace.admin.labels import ACTION_LABELS
 from marketplace.extensions import db
 from marketplace.mail import notify
 from marketplace.services.audit import record_decision
+from marketplace.web.labels import ACTION_LABELS
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
@@ -34,7 +34,7 @@ def test_the_decision_history_names_actions_and_objects_in_french(client, login)
 
 def test_every_audit_action_recorded_by_the_code_has_a_label():
     root = Path(__file__).resolve().parents[3] / "marketplace" / "services"
-    text = "\n".join(path.read_text() for path in root.glob("*.py"))
+    text = "\n".join(path.read_text() for path in root.rglob("*.py"))
     for action in ("offer.submitted", "offer.created", "certification.declared", "matching.run", "order.payment_recorded",
                    "refund.funding_added", "refund.external_order_added", "refund.share_added", "pool.joined",
                    "demand.posted", "proposal.requested"):

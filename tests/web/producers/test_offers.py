@@ -2,7 +2,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Offer
-from marketplace.services.offers import allocate_from_offer
+from marketplace.services.reservations import reserve
 from tests.factories import CertificationFactory, OfferFactory, ProducerFactory
 
 OFFER = {
@@ -179,7 +179,7 @@ def producer_with_allocated_offer(units):
     """A producer and its approved offer of 100,000 units, `units` of them already allocated."""
     producer = producer_with()
     offer = approved_offer_of(producer)
-    allocate_from_offer(offer.id, units)
+    reserve([(offer.id, units)], [])
     db.session.commit()
     return producer, offer
 
@@ -195,7 +195,7 @@ def test_the_quantity_never_goes_below_what_is_allocated(client, login):
 def test_withdrawing_a_partly_allocated_offer_keeps_only_what_is_allocated(client, login):
     producer = producer_with()
     offer = approved_offer_of(producer)
-    allocate_from_offer(offer.id, 30_000)
+    reserve([(offer.id, 30_000)], [])
     db.session.commit()
     assert only_offer().status == "partially_allocated"
     login(producer)
@@ -208,7 +208,7 @@ def test_withdrawing_a_partly_allocated_offer_keeps_only_what_is_allocated(clien
 def test_a_sold_out_offer_cannot_be_withdrawn(client, login):
     producer = producer_with()
     offer = approved_offer_of(producer)
-    allocate_from_offer(offer.id, 100_000)
+    reserve([(offer.id, 100_000)], [])
     db.session.commit()
     assert only_offer().status == "sold_out"
     login(producer)

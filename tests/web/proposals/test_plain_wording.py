@@ -6,7 +6,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import Order, Proposal
 from marketplace.services import proposals
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
 
 

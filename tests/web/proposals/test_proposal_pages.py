@@ -4,8 +4,8 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import MatchingRun, Proposal
-from marketplace.services import matching
-from marketplace.services.matching import run_matching
+from marketplace.services.matching import runs
+from marketplace.services.matching.runs import run_matching
 from tests.factories import (
     AdminFactory,
     DemandFactory,
@@ -124,7 +124,7 @@ def test_a_run_now_that_fails_says_so_and_is_in_the_list(app, client, login, mon
     def solver_bug(*args):
         raise RuntimeError("solver bug")
 
-    monkeypatch.setattr(matching, "match", solver_bug)
+    monkeypatch.setattr(runs, "match", solver_bug)
     OfferFactory()
     login(AdminFactory(admin_region_code="53"))
     page = client.post("/admin/matching/run", follow_redirects=True)

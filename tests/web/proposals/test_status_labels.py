@@ -8,7 +8,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import Proposal
 from marketplace.services import proposals
-from marketplace.services.matching import run_matching
+from marketplace.services.matching.runs import run_matching
 from tests.factories import AdminFactory, DemandFactory, OfferFactory, ProducerFactory, UserFactory
 
 PAGES = {"buyer": ("/buyers/proposals", "/buyers/proposals/{id}"),

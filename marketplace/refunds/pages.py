@@ -3,8 +3,8 @@ import re
 
 from flask import make_response, render_template
 
+from ..web.forms import ConfirmForm
 from .csv_export import statement_csv
-from .forms import ConfirmForm
 from .labels import SECTION_LABELS
 from .pdf import statement_pdf
 
@@ -12,7 +12,7 @@ from .pdf import statement_pdf
 def render_statement(refund_file, pdf_url, csv_url, editable, back=None):
     """Show a body's statement; editable: with the forms to add and remove entries (the body itself only)."""
     return render_template(
-        "orders/statement.html", file=refund_file, editable=editable, pdf_url=pdf_url, csv_url=csv_url, back=back,
+        "refunds/statement.html", file=refund_file, editable=editable, pdf_url=pdf_url, csv_url=csv_url, back=back,
         confirm=ConfirmForm() if editable else None, section_labels=SECTION_LABELS,
     )
 

@@ -7,10 +7,13 @@ from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
 from flask_babel import format_datetime, get_locale, gettext
 
-from .domain.geography import departements, region_name, regions
-from .domain.priority import priority_label
-from .i18n import category_name
-from .web import page_to_return_to
+from ..domain.geography import departements, region_name, regions
+from ..domain.priority import priority_label
+from .formatting import euros, percent_rate, unit_euros
+from .labels import KIND_LABELS, action_label, object_label
+from .locale import category_name
+from .navigation import area_url, page_to_return_to
+from .proposal_pages import order_link, status_label
 
 
 # A catalogue page shows hundreds of amounts and figures: formatting is cached per language.
@@ -41,29 +44,34 @@ def number(value):
     return _number(value, str(get_locale()))
 
 
-def local_date(value):
+def readable_date(value):
     """Format a date as every page writes dates ("23 novembre 2026") in the current language."""
     return _date(value, str(get_locale())) if value else ""
 
 
 def register(app):
-    from .admin.labels import action_label, object_label
-    from .auth.forms import KIND_LABELS
-    from .proposal_pages import status_label
-
-    app.jinja_env.filters["audit_action"] = action_label
-    app.jinja_env.filters["audit_object"] = object_label
-    app.jinja_env.filters["priority_label"] = lambda rank: gettext(priority_label(rank))
-    app.jinja_env.filters["organisation_kind"] = lambda kind: KIND_LABELS.get(kind, kind)
-    app.jinja_env.filters["region_name"] = region_name
-    app.jinja_env.filters["money"] = money
-    app.jinja_env.filters["category_label"] = category_name
-    app.jinja_env.filters["number"] = number
-    # One format for dates in pages: short_date is kept as a name for local_date.
-    app.jinja_env.filters["short_date"] = local_date
-    app.jinja_env.filters["local_date"] = local_date
-    # format_datetime converts UTC to BABEL_DEFAULT_TIMEZONE (Europe/Paris).
-    app.jinja_env.filters["local_datetime"] = lambda value: format_datetime(value, "medium") if value else ""
+    """Register every template filter and global, in one place."""
+    app.jinja_env.filters.update({
+        "audit_action": action_label,
+        "audit_object": object_label,
+        "priority_label": lambda rank: gettext(priority_label(rank)),
+        "organisation_kind": lambda kind: KIND_LABELS.get(kind, kind),
+        "region_name": region_name,
+        "category_label": category_name,
+        "money": money,
+        "euros": euros,
+        "unit_euros": unit_euros,
+        "percent_rate": percent_rate,
+        "number": number,
+        "local_date": readable_date,
+        # format_datetime converts UTC to BABEL_DEFAULT_TIMEZONE (Europe/Paris).
+        "local_datetime": lambda value: format_datetime(value, "medium") if value else "",
+    })
+    app.jinja_env.globals.update({
+        "proposal_status_label": status_label,
+        "order_link": order_link,
+        "area_url": area_url,
+    })
 
     @app.context_processor
     def inject_globals():
@@ -74,5 +82,3 @@ def register(app):
             "all_departements": departements(),
             "page_to_return_to": page_to_return_to,
         }
-
-    app.jinja_env.globals["proposal_status_label"] = status_label

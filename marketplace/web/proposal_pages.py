@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from werkzeug.routing import BuildError
 from wtforms import BooleanField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
-from .domain.errors import DomainError, ErrorCode
-from .models.proposal import Decision, ProposalStatus
-from .services import proposals
-from .services.proposal_mail import BUYER, PRODUCER
-from .web import bounded_int, domain_message
+from ..domain.errors import DomainError, ErrorCode
+from ..domain.proposals import Decision, ProposalStatus
+from ..services import proposals
+from ..services.proposal_mail import BUYER, PRODUCER
+from .fields import bounded_int
+from .forms import domain_message
 
 
 class DecisionForm(FlaskForm):
@@ -40,11 +40,8 @@ class BulkDecisionForm(FlaskForm):
 
 
 def order_link(order_id):
-    """Link to an order's page once the orders pages exist, else None."""
-    try:
-        return url_for("orders.show", order_id=order_id)
-    except BuildError:
-        return None
+    """Link to an order's page."""
+    return url_for("orders.show", order_id=order_id)
 
 
 _CLOSED_LABELS = {

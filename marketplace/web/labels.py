@@ -1,5 +1,16 @@
-"""The names of audit actions and of the objects they concern, in the reader's language."""
+"""Names shown for stored codes, in the reader's language: kinds of organisation, audit actions and objects."""
 from flask_babel import lazy_gettext as _l
+
+from ..domain.organisations import OrganisationKind
+
+KIND_LABELS = {
+    OrganisationKind.PRODUCER: _l("Producer"),
+    OrganisationKind.IMPORTER: _l("Importer"),
+    OrganisationKind.COMPANY: _l("Company (buyer)"),
+    OrganisationKind.SECTOR_REFERENT: _l("Sector referent (pooled purchases for SMEs)"),
+    OrganisationKind.LOCAL_AUTHORITY: _l("Local authority"),
+    OrganisationKind.HEALTHCARE: _l("Healthcare structure"),
+}
 
 # Every action a service records (record_decision); an unknown one is shown as it is stored.
 ACTION_LABELS = {

@@ -22,8 +22,8 @@ import threading
 from flask import current_app
 from sqlalchemy import text
 
-from ..extensions import db
-from .reservations import StockChanged
+from ...extensions import db
+from ..reservations import StockChanged
 
 MOST_WRITERS = 3  # on two cores, three connections wrote a national run faster than two (measured)
 LOCK_TIMEOUT = "5s"

@@ -3,7 +3,7 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .domain.masks import category_label
+from ..domain.masks import category_label
 
 LOGIN_MESSAGE = _l("Please log in to see this page.")
 

@@ -5,12 +5,12 @@ from flask_login import current_user
 
 from ..domain.errors import DomainError, ErrorCode
 from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder
-from ..policy import buyer_required
 from ..services import refunds
-from ..web import apply_domain_error, domain_message
+from ..web.access import buyer_required
+from ..web.forms import ConfirmForm, apply_domain_error, domain_message
 from . import bp
-from .forms import ConfirmForm, ExternalOrderForm, FundingForm, LocalProductionForm, ShareForm
-from .statement_pages import render_statement, statement_csv_response, statement_pdf_response
+from .forms import ExternalOrderForm, FundingForm, LocalProductionForm, ShareForm
+from .pages import render_statement, statement_csv_response, statement_pdf_response
 
 REMOVABLE = {"external": ExternalOrder, "funding": ExternalFunding, "share": BeneficiaryShare}
 
@@ -27,11 +27,11 @@ def _line_choices(refund_file):
             for line in refund_file.statement.lines]
 
 
-@bp.get("/refund")
+@bp.get("/orders/refund")
 @buyer_required
 def statement():
     """Show the statement: eligible orders by code, refunds, fundings, shares and what is missing."""
-    return render_statement(_claimant_file(), url_for("orders.statement_as_pdf"), url_for("orders.statement_as_csv"),
+    return render_statement(_claimant_file(), url_for("refunds.statement_as_pdf"), url_for("refunds.statement_as_csv"),
                             editable=True)
 
 
@@ -43,7 +43,7 @@ def _add(form, template, save, title, added=lambda record: (_("Added to your sta
             apply_domain_error(form, error)
         else:
             flash(*added(record))
-            return redirect(url_for("orders.statement"))
+            return redirect(url_for("refunds.statement"))
     return render_template(template, form=form, title=title)
 
 
@@ -54,46 +54,46 @@ def _order_added(external):
     return _("Added to your statement, but outside the eligible period: it does not count for the refund."), "warning"
 
 
-@bp.route("/refund/orders/new", methods=["GET", "POST"])
+@bp.route("/orders/refund/orders/new", methods=["GET", "POST"])
 @buyer_required
 def new_external_order():
     """Add an order made outside the marketplace."""
     _claimant_file()
-    return _add(ExternalOrderForm(), "orders/refund_form.html",
+    return _add(ExternalOrderForm(), "refunds/refund_form.html",
                 lambda f: refunds.add_external_order(current_user, f.order_data()), _("An order made outside the marketplace"),
                 _order_added)
 
 
-@bp.route("/refund/made-locally/new", methods=["GET", "POST"])
+@bp.route("/orders/refund/made-locally/new", methods=["GET", "POST"])
 @buyer_required
 def new_local_production():
     """Add masks made locally from bought materials and sewing services."""
     _claimant_file()
-    return _add(LocalProductionForm(), "orders/refund_form.html",
+    return _add(LocalProductionForm(), "refunds/refund_form.html",
                 lambda f: refunds.add_external_order(current_user, f.order_data()), _("Masks made locally"), _order_added)
 
 
-@bp.route("/refund/funding/new", methods=["GET", "POST"])
+@bp.route("/orders/refund/funding/new", methods=["GET", "POST"])
 @buyer_required
 def new_funding():
     """Record external funding received for one order."""
     form = FundingForm()
     form.set_lines(_line_choices(_claimant_file()))
-    return _add(form, "orders/refund_form.html",
+    return _add(form, "refunds/refund_form.html",
                 lambda f: refunds.add_funding(current_user, f.funding_data()), _("External funding received"))
 
 
-@bp.route("/refund/shares/new", methods=["GET", "POST"])
+@bp.route("/orders/refund/shares/new", methods=["GET", "POST"])
 @buyer_required
 def new_share():
     """Record what a body an order was made for paid of it."""
     form = ShareForm()
     form.set_lines(_line_choices(_claimant_file()))
-    return _add(form, "orders/refund_form.html",
+    return _add(form, "refunds/refund_form.html",
                 lambda f: refunds.add_share(current_user, f.share_data()), _("A share of a purchase made for others"))
 
 
-@bp.post("/refund/<any(external, funding, share):what>/<int:record_id>/remove")
+@bp.post("/orders/refund/<any(external, funding, share):what>/<int:record_id>/remove")
 @buyer_required
 def remove(what, record_id):
     """Remove an entry the body added to its statement."""
@@ -107,17 +107,17 @@ def remove(what, record_id):
             flash(domain_message(error), "danger")
         else:
             flash(_("Removed from your statement."), "success")
-    return redirect(url_for("orders.statement"))
+    return redirect(url_for("refunds.statement"))
 
 
-@bp.get("/refund/statement.pdf")
+@bp.get("/orders/refund/statement.pdf")
 @buyer_required
 def statement_as_pdf():
     """Download the statement laid out like the official model, to sign."""
     return statement_pdf_response(_claimant_file())
 
 
-@bp.get("/refund/statement.csv")
+@bp.get("/orders/refund/statement.csv")
 @buyer_required
 def statement_as_csv():
     """Download the statement's lines and totals as CSV."""

@@ -1,12 +1,22 @@
 """Form fields and validators the blueprints' forms share."""
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, IntegerField
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import NumberRange, StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
-from .web import MAX_INT
+# A PostgreSQL integer: no id, page or quantity of the marketplace is larger.
+MAX_INT = 2**31 - 1
+
+
+def bounded_int(raw):
+    """Parse a whole number from a query string or form; refuse (ValueError) what no column could hold."""
+    value = int(raw)
+    if abs(value) > MAX_INT:
+        raise ValueError(raw)
+    return value
 
 
 class WholeNumberField(IntegerField):
@@ -68,3 +78,42 @@ def whole_cents(message):
 def to_cents(amount):
     """Return a checked euro amount (a Decimal in whole cents) as integer cents."""
     return int(amount * 100)
+
+
+NOT_AN_AMOUNT = _l("Enter an amount in euros, e.g. 1 234,56.")
+
+
+class MoneyField(DecimalField):
+    """An amount in euros typed the French way or not: "1 234,56", "1234.56"."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        raw = "".join(valuelist[0].split()).replace("\u202f", "").replace(",", ".").removesuffix("€")
+        try:
+            self.data = Decimal(raw)
+        except InvalidOperation:
+            self.data = None
+            raise ValueError(str(NOT_AN_AMOUNT)) from None
+        if not self.data.is_finite():
+            self.data = None
+            raise ValueError(str(NOT_AN_AMOUNT))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return f"{self.data:.2f}".replace(".", ",") if self.data is not None else ""
+
+
+def amount_between(minimum, maximum):
+    """Check the range of an amount that could be read; an unreadable one already has its message."""
+    check = NumberRange(min=minimum, max=maximum)
+
+    def validate(form, field):
+        if field.data is not None:
+            check(form, field)
+
+    return validate
