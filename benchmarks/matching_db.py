@@ -2,8 +2,9 @@
 
 Run (benchmarks/matching.py does it for each size): .venv/bin/python benchmarks/matching_db.py OFFERS DEMANDS
 Uses the machine's PostgreSQL or starts a throwaway one (tests/support/servers.py), loads the seeded
-market with COPY (not timed), then times one `services.matching.run_matching`: read the listed offers
-and live demands, solve, write every proposal with its reservations in one transaction, commit.
+market with COPY (not timed), then times one matching run (`run_matching`, the matching run's service):
+read the listed offers and live demands, solve, write every proposal with its reservations and commit
+(from MATCHING_PARALLEL_FROM_ROWS offers and demands, the markets on parallel connections, all or nothing).
 Organisations have no accounts, so no mail is rendered: the time is the database's and the solver's.
 Prints one JSON line.
 """

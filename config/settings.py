@@ -71,7 +71,8 @@ class Base:
     PENDING_REPORT_MAX_AGE = timedelta(hours=2)
     FORCE_HTTPS = False
     DEMO_PASSWORD = "masques2020"
-    # Orders "of the order of 50,000 units" (DOMAIN.md §1): the smallest demand, and the lot a pool must reach.
+    # Orders "of the order of 50,000 units" (the Economy ministry's note "Masques à destination des
+    # entreprises", 24 April 2020): the smallest demand, and the lot a pool must reach.
     MIN_ORDER_VOLUME = 50_000
 
     def _read_redis_timeouts(self, env):
@@ -104,7 +105,7 @@ class Base:
         self.MAIL_UNSUBSCRIBE_MAX_AGE = int(timedelta(days=365).total_seconds())
 
     def _read_matching(self, env):
-        """Read the matching runs' timings (issue 6)."""
+        """Read the matching runs' settings: timings, retries, and from what size a run uses two cores."""
         # A proposal nobody answers releases its units after this long.
         self.PROPOSAL_TTL_HOURS = float(env.get("PROPOSAL_TTL_HOURS", "48"))
         self.MATCHING_BEAT_SECONDS = float(env.get("MATCHING_BEAT_SECONDS", "300"))

@@ -1,4 +1,8 @@
-"""What a certification must show to be accepted (DOMAIN.md §2): who tested, and the thresholds."""
+"""What a certification must show to be accepted: who tested, and the thresholds.
+
+Who may test: the Economy ministry's note "Masques à destination des entreprises" (24 April 2020);
+the thresholds are in `masks`, with their sources.
+"""
 from enum import StrEnum
 
 from .errors import DomainError, N_, Refusals, has_inputs

@@ -1,4 +1,7 @@
-"""What a buyer's demand must respect (DOMAIN.md §1): the lot size, a place, a price and a date.
+"""What a buyer's demand must respect: the lot size, a place, a price and a date.
+
+The lot size: orders "of the order of 50,000 units" (the Economy ministry's note "Masques à
+destination des entreprises", 24 April 2020); smaller needs go through pooled purchases.
 
 Each rule runs only when the inputs it reads were typed correctly (they are in `data`), so a form
 can show every refusal at once, next to the field it concerns.

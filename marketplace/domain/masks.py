@@ -1,4 +1,8 @@
-"""Mask categories and the thresholds a certification must meet (DOMAIN.md §2).
+"""Mask categories and the thresholds a certification must meet.
+
+Sources: the Economy ministry's note "Masques à destination des entreprises" (24 April 2020) for the
+categories, their standards and the foreign equivalents; article 30-0 E of annex IV to the CGI
+(arrêté du 7 mai 2020) for what every non-sanitary mask must meet.
 
 Every figure here is policy data, read by the rest of the code; none is repeated elsewhere.
 """
@@ -49,7 +53,7 @@ class CategoryRule:
     valid_until: date | None = None
 
 
-# Foreign standards were authorised until 31 May 2020 (DOMAIN.md §2).
+# Foreign standards were authorised until 31 May 2020 (note "Masques à destination des entreprises", 24 April 2020).
 FOREIGN_EQUIVALENTS_VALID_UNTIL = date(2020, 5, 31)
 
 CATEGORIES = {
@@ -71,7 +75,8 @@ CATEGORIES = {
     Category.SURGICAL_CN: CategoryRule(N_("Surgical, Chinese standard"), Family.SURGICAL, "YY 0469-2011", None, Category.SURGICAL_II, FOREIGN_EQUIVALENTS_VALID_UNTIL),
 }
 
-# Requirements every non-sanitary mask must meet (DOMAIN.md §2, NF EN ISO 9237:1995).
+# Requirements every non-sanitary mask must meet (CGI annex IV art. 30-0 E, 2°, arrêté du 7 mai 2020; air
+# permeability measured per NF EN ISO 9237:1995).
 NON_SANITARY_MIN_AIR_PERMEABILITY = 96  # L·m⁻²·s⁻¹ at a 100 Pa depression, strictly exceeded
 NON_SANITARY_MIN_BREATHABILITY_HOURS = 4
 REUSABLE_MIN_WASHES = 5

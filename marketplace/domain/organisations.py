@@ -28,7 +28,8 @@ class AuthorityType(StrEnum):
     PUBLIC_ESTABLISHMENT = "public_establishment"
 
 
-# The 18 industrial sectors ("filières") of the national industry council (DOMAIN.md §1).
+# The 18 industrial sectors ("filières") of the national industry council, each with an SME referent
+# (the Economy ministry's note "Masques à destination des entreprises", 24 April 2020).
 SECTORS = (
     "Aéronautique",
     "Alimentaire",

@@ -1,4 +1,9 @@
-"""Who may open and join pooled purchases (DOMAIN.md §1)."""
+"""Who may open and join pooled purchases.
+
+A sector's SME referent pools the needs of its sector's SMEs; a large company buys for its SME
+subcontractors and passes the masks on at cost price (the Economy ministry's note "Masques à
+destination des entreprises", 24 April 2020).
+"""
 from enum import StrEnum
 
 from .organisations import OrganisationKind

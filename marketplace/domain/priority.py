@@ -1,8 +1,10 @@
-"""Who is served first: priority classes of buyers, as data (DOMAIN.md §1).
+"""Who is served first: priority classes of buyers, as data.
 
-FFP and surgical masks go first to healthcare workers, then to local authorities and
-public-facing professions, then to other companies. The matcher only reads `priority_of`;
-change the table below to change the order, never the matcher.
+FFP2 and surgical masks go first to healthcare workers (the Economy ministry's note "Masques à
+destination des entreprises", 24 April 2020). The table below gives healthcare structures every
+FFP and surgical mask first, then serves local authorities and public-facing professions, then
+other companies. The matcher only reads `priority_of`; change the table to change the order,
+never the matcher.
 """
 from dataclasses import dataclass
 

@@ -1,7 +1,8 @@
-"""Per-buyer quota policies, as data (DOMAIN.md §1).
+"""Per-buyer quota policies, as data.
 
 The 2020 retail channel for micro-companies allowed 25 masks per person per company per
-fortnight, for at most 250 persons. Which buyer kinds a policy applies to, and on which channel
+fortnight, for at most 250 persons (the Economy ministry's note "Masques à destination des
+entreprises", 24 April 2020). Which buyer kinds a policy applies to, and on which channel
 (direct demands or shares of a pool), is set in the BUYER_QUOTAS setting.
 """
 from dataclasses import dataclass

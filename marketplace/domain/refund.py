@@ -1,7 +1,8 @@
-"""The State's contribution to local authorities' mask purchases (DOMAIN.md §3).
+"""The State's contribution to local authorities' mask purchases.
 
 Per order line: refund = rate × (quantity × min(unit price TTC, cap) − external funding),
-rounded to the cent, never below zero. Source: the prefecture's instruction of May 2020.
+rounded to the cent, never below zero. Source: the prefecture's instruction of May 2020 on the
+State's contribution to local authorities' mask purchases.
 """
 from dataclasses import dataclass, fields, replace
 from datetime import date

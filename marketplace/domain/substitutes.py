@@ -1,8 +1,9 @@
 """Which mask categories may stand in for the one a buyer asks for — only if the buyer opts in.
 
 A substitute protects at least as well as what is asked: a higher grade of the same family, or a
-recognised foreign equivalent of it (DOMAIN.md §2). Never applied silently: a demand lists the
-substitutes its buyer ticked, and the matcher offers only those.
+recognised foreign equivalent of it (the Economy ministry's note "Masques à destination des
+entreprises", 24 April 2020). Never applied silently: a demand lists the substitutes its buyer
+ticked, and the matcher offers only those.
 """
 from .errors import DomainError, N_
 from .masks import CATEGORIES, Category

@@ -1,8 +1,10 @@
-"""VAT on masks: the reduced rate for eligible masks, the normal rate otherwise (DOMAIN.md §3).
+"""VAT on masks: the reduced rate for eligible masks, the normal rate otherwise.
 
-Interministerial order of 7 May 2020: masks meeting the requirements of DOMAIN.md §2 carry the
-reduced rate for deliveries from 24 March 2020 to 31 December 2021. Rates are in basis points
-(1 % = 100 bp) so that prices stay integers.
+Loi n° 2020-473 du 25 avril 2020 de finances rectificative pour 2020 (CGI art. 278-0 bis, K bis): the
+reduced rate for masks delivered from 24 March 2020 to 31 December 2021. Arrêté du 7 mai 2020 (CGI
+annex IV art. 30-0 E): which masks qualify — respirators without an exhalation valve, surgical masks,
+and non-sanitary masks meeting the requirements in `masks`. Rates are in basis points (1 % = 100 bp)
+so that prices stay integers.
 """
 from datetime import date
 from decimal import Decimal, ROUND_HALF_UP

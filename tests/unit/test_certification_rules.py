@@ -72,8 +72,8 @@ def test_foreign_equivalents_are_authorised_until_31_may_2020():
         ("FFP2", True, date(2020, 5, 4), 2000),  # a valve loses the reduced rate
         ("SURGICAL_I", False, date(2020, 3, 24), 550),
         ("UNS1", False, date(2021, 12, 31), 550),
-        ("UNS1", False, date(2020, 3, 23), 2000),  # before the order's start
-        ("UNS1", False, date(2022, 1, 1), 2000),  # after its end
+        ("UNS1", False, date(2020, 3, 23), 2000),  # before the reduced rate applies
+        ("UNS1", False, date(2022, 1, 1), 2000),  # after it ends
     ],
 )
 def test_the_vat_rate_follows_the_category_and_the_delivery_date(category, valve, day, rate):

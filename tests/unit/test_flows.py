@@ -99,7 +99,8 @@ def test_favour_low_ranks_brings_any_such_flow_down_to_the_cheapest(network, ran
 def test_a_split_whose_dearer_half_carries_nothing_still_orders_its_cheaper_half():
     # Offers at 2, 1, 3 and 4 cents (nodes 2-5) share hub 6; only the one at 2 carries units. The
     # first split (1, 2 | 3, 4) has nothing to move, and the offer at 1 must still take over. A cut
-    # computed with the sink left out of the graph once dropped both halves there.
+    # computed with the sink left out of the graph (OR-Tools then reports an empty cut) would drop
+    # both halves there.
     tails = np.array([SOURCE, SOURCE, SOURCE, SOURCE, 2, 3, 4, 5, 6])
     heads = np.array([2, 3, 4, 5, 6, 6, 6, 6, SINK])
     capacities = np.full(9, 10)

@@ -1,4 +1,4 @@
-"""Worked examples of the State's contribution, computed by hand from DOMAIN.md §3."""
+"""Worked examples of the State's contribution, computed by hand from the prefecture's instruction of May 2020."""
 from datetime import date
 from decimal import Decimal
 

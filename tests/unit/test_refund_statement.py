@@ -1,4 +1,8 @@
-"""The summary statement, order codes, totals and shares, computed by hand from DOMAIN.md §3."""
+"""The summary statement, order codes, totals and shares, computed by hand.
+
+The rule and the statement's layout: the prefecture's instruction of May 2020 on the State's contribution
+to local authorities' mask purchases.
+"""
 from datetime import date
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Invoice lines: VAT on the line total excluding tax, rounded once to the cent (DOMAIN.md §3)."""
+"""Invoice lines: VAT on the line total excluding tax, rounded once to the cent, as French invoices do."""
 from marketplace.domain.vat import line_amounts_cents, price_ttc_cents
 
 
