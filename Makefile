@@ -42,9 +42,11 @@ run: translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## Check the code: ruff (errors, import order, time read only through marketplace/clock.py).
+## Check the code: ruff (errors, import order, time read only through marketplace/clock.py) and the
+## import-linter contracts of pyproject.toml (the layers, blueprints independent, no worker import).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 ## Run every test: the lint, then unit tests on SQLite, integration tests on real PostgreSQL, Redis, Celery,
 ## SMTP and browser tests; then the unit, service and web tests again with the clock CLOCK_SHIFT_DAYS ahead.

@@ -29,6 +29,7 @@ def register_extensions(app):
 
     from .auth.session import load_user
     from .extensions import babel, csrf, db, limiter, login_manager, migrate, talisman
+    from .mail import hooks as mail_hooks
     from .web import locale
 
     db.init_app(app)
@@ -48,6 +49,7 @@ def register_extensions(app):
         frame_options="DENY",
     )
     init_celery(app)
+    mail_hooks.register(app)
 
 
 def register_blueprints(app):

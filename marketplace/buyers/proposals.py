@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Offer
-from ..services import proposals
+from ..services import orders, proposals
 from ..services.proposal_mail import BUYER
 from ..web.access import buyer_required
 from ..web.fields import bounded_int
@@ -57,7 +57,7 @@ def decline_proposal(proposal_id):
 def my_orders():
     """List the organisation's orders, newest first."""
     page = request.args.get("page", 1, type=bounded_int)
-    return render_template("buyers/orders.html", pagination=proposals.orders_page(current_user.organisation_id, BUYER, page))
+    return render_template("buyers/orders.html", pagination=orders.orders_page(current_user.organisation_id, page, as_buyer=True))
 
 
 @bp.route("/offers/<int:offer_id>/request", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from ..domain.masks import CATEGORIES
 from ..domain.organisations import OrganisationKind, SECTORS
 from ..domain.priority import priority_label
 from ..models import Proposal
-from ..services import demands, pools, proposals
+from ..services import demands, orders, pools, proposals
 from ..web.access import buyer_required, ensure_can_see_pool, ensure_member_of
 from ..web.fields import bounded_int
 from ..web.forms import ConfirmForm, apply_domain_error, category_choices, domain_message, validate_all
@@ -79,7 +79,7 @@ def demand(demand_id):
     return render_template(
         "buyers/demand.html", demand=demand, confirm=ConfirmForm(), priority=priority_label(demand.priority_rank),
         catalogue=catalogue_url(demand.category, demand.region_code),
-        proposals=proposals.proposals_of(Proposal.demand_id, demand.id), orders=proposals.orders_of_demand(demand.id),
+        proposals=proposals.proposals_of(Proposal.demand_id, demand.id), orders=orders.orders_of_demand(demand.id),
     )
 
 

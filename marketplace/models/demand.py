@@ -43,7 +43,7 @@ class Demand(db.Model):
     accepted_substitutes: Mapped[list] = mapped_column(JSON, default=list)
     quantity: Mapped[int] = mapped_column(Integer)
     matched_quantity: Mapped[int] = mapped_column(Integer, default=0)
-    # Units held by pending proposals (issue 6): neither matched nor offered to another run.
+    # Units held by pending proposals: neither matched nor offered to another run.
     reserved_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # What the matched units cost in all, excluding tax: the base of pool members' shares.
     matched_total_cents: Mapped[int] = mapped_column(Integer, default=0)

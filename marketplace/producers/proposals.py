@@ -2,7 +2,7 @@
 from flask import render_template, request, url_for
 from flask_login import current_user
 
-from ..services import proposals
+from ..services import orders
 from ..services.proposal_mail import PRODUCER
 from ..web.access import producer_required
 from ..web.fields import bounded_int
@@ -51,5 +51,5 @@ def decline_proposal(proposal_id):
 def my_orders():
     """List the organisation's orders, newest first."""
     page = request.args.get("page", 1, type=bounded_int)
-    pagination = proposals.orders_page(current_user.organisation_id, PRODUCER, page)
+    pagination = orders.orders_page(current_user.organisation_id, page, as_buyer=False)
     return render_template("producers/orders.html", pagination=pagination)

@@ -1,5 +1,5 @@
 """Sign-up, email confirmation, password reset, invitations and administrators."""
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 
 from .. import clock
@@ -9,8 +9,9 @@ from ..domain.organisations import AuthorityType, OrganisationKind, normalise_si
 from ..domain.roles import Role, member_role_for
 from ..extensions import db
 from ..mail import notify
+from ..mail.outbox import external_url
 from ..models import Invitation, Organisation, User
-from .tokens import make_token, read_token
+from ..tokens import make_token, read_token
 
 
 def find_user_by_email(email):
@@ -69,7 +70,7 @@ def register_organisation(data, locale="fr"):
 
 def _mail_confirmation_link(user):
     token = make_token("confirm", {"user": user.id, "email": user.email})
-    link = url_for("auth.confirm_email", token=token, _external=True)
+    link = external_url("auth.confirm_email", token=token)
     notify(user, "confirm_email", user=user, link=link)
 
 
@@ -110,7 +111,7 @@ def request_password_reset(email):
         return
     # The hash fragment makes the link single-use: it stops matching once the password changes.
     token = make_token("reset", {"user": user.id, "pw": user.password_hash[-16:]})
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     notify(user, "reset_password", user=user, link=link)
     db.session.commit()
 
@@ -143,7 +144,7 @@ def invite_colleague(owner, email):
     db.session.add(invitation)
     db.session.flush()
     token = make_token("invite", {"invitation": invitation.id})
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    link = external_url("auth.accept_invitation", token=token)
     notify(
         invitation.email,
         "invitation",

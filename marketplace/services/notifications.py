@@ -23,9 +23,12 @@ from ..domain.notifications import (
     retry_delay,
 )
 from ..extensions import db
-from ..mail import build_message, notify, open_transport, send_after_commit
+from ..mail import notify
+from ..mail.hooks import send_after_commit
+from ..mail.message import build_message
+from ..mail.transports import open_transport
 from ..models import MailPreference, Notification, User
-from .tokens import read_token
+from ..tokens import read_token
 
 log = logging.getLogger(__name__)
 # Errors after which the connection cannot carry the rest of the batch. smtplib's errors are

@@ -1,5 +1,4 @@
 """Stock listings: create, edit, submit and withdraw (producers); approve and reject (administrators)."""
-from flask_babel import format_date
 from sqlalchemy import select
 
 from .. import clock
@@ -103,7 +102,7 @@ def _ensure_seller(user):
 
 def _ensure_not_expired(offer, message):
     if offer.expires_on is not None and offer.expires_on < clock.today():
-        raise DomainError(message, ErrorCode.EXPIRED, id=offer.id, date=format_date(offer.expires_on))
+        raise DomainError(message, ErrorCode.EXPIRED, id=offer.id, date=offer.expires_on)
 
 
 def _ensure_owner(user, offer):

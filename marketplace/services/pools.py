@@ -12,7 +12,8 @@ from ..domain.priority import priority_rank
 from ..domain.quotas import Channel
 from ..domain.shares import cost_price_shares
 from ..extensions import db
-from ..mail import external_url, notify
+from ..mail import notify
+from ..mail.outbox import external_url
 from ..models import Demand, Pool, PoolMembership
 from .audit import record_decision
 from .demands import check_place_and_date, ensure_quota

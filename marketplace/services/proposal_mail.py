@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from ..domain.notifications import PROPOSALS_LISTED_PER_MAIL
 from ..extensions import db
-from ..mail import external_url, notify
+from ..mail import notify
+from ..mail.outbox import external_url
 from ..models import Organisation, User
 from .pools import member_shares
 

@@ -14,9 +14,10 @@ from ..domain.matching import Offer as OfferValue
 from ..domain.matching import is_compatible
 from ..domain.proposals import Decision, ProposalSource, ProposalStatus
 from ..extensions import db
-from ..models import Demand, Offer, Order, Proposal
+from ..models import Demand, Offer, Proposal
 from .audit import record_decision
-from .demands import live_demands_of, record_match
+from .demands import live_demands_of
+from .orders import place_order
 from .proposal_mail import (
     BUYER,
     PRODUCER,
@@ -24,8 +25,6 @@ from .proposal_mail import (
     tell_decision,
     tell_decisions,
     tell_expired,
-    tell_order,
-    tell_pool_members,
 )
 from .reservations import StockChanged, locked, release, reserve
 
@@ -96,34 +95,11 @@ def _accept(user, proposal, side):
     setattr(proposal, f"{side}_decision", Decision.ACCEPTED)
     order = None
     if proposal.buyer_decision == proposal.producer_decision == Decision.ACCEPTED:
-        order = _place_order(proposal)
+        order = place_order(proposal)
         record_decision(user, "order.created", order, after={"number": order.number, "proposal": proposal.id},
                         region_code=proposal.region_code)
     record_decision(user, f"proposal.{side}_accepted", proposal, before=before, after=_snapshot(proposal))
     return order
-
-
-def _place_order(proposal):
-    proposal.status, proposal.decided_at = ProposalStatus.ACCEPTED, clock.utcnow()
-    demand = locked(Demand, proposal.demand_id)
-    demand.reserved_quantity -= proposal.quantity
-    record_match(demand, proposal.quantity, proposal.total_ht_cents)
-    order = Order(
-        number=order_number(proposal), proposal=proposal, offer_id=proposal.offer_id, demand_id=proposal.demand_id,
-        buyer_organisation_id=proposal.buyer_organisation_id, seller_organisation_id=proposal.seller_organisation_id,
-        category=proposal.category, quantity=proposal.quantity, unit_price_cents=proposal.unit_price_cents,
-        vat_rate_bp=proposal.vat_rate_bp, created_at=clock.utcnow(),
-    )
-    db.session.add(order)
-    db.session.flush()
-    tell_order(order, proposal)
-    tell_pool_members(demand)
-    return order
-
-
-def order_number(proposal):
-    """Return the order number of a proposal: unique because a proposal makes at most one order."""
-    return f"CMD-{clock.utcnow().year}-{proposal.id:06d}"
 
 
 def decline_proposal(user, proposal_id, reason=None):
@@ -373,20 +349,9 @@ def proposals_page(organisation_id, side, page, status=None, awaiting=False):
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
-def orders_page(organisation_id, side, page):
-    """Return a page of an organisation's orders as buyer or producer, newest first."""
-    column = Order.buyer_organisation_id if side == BUYER else Order.seller_organisation_id
-    query = select(Order).where(column == organisation_id).order_by(Order.id.desc())
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-
-
 def proposals_of(column, row_id):
     """Return the proposals of one demand or one offer (column Proposal.demand_id / offer_id), newest first."""
     return db.session.scalars(select(Proposal).where(column == row_id).order_by(Proposal.id.desc())).all()
-
-
-def orders_of_demand(demand_id):
-    return db.session.scalars(select(Order).where(Order.demand_id == demand_id).order_by(Order.id.desc())).all()
 
 
 def region_proposals_page(region_codes, page):

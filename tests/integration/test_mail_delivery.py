@@ -195,7 +195,7 @@ def test_a_worker_killed_while_sending_loses_nothing_and_resends_with_the_same_m
 def test_mail_still_flows_after_redis_restarts_under_a_running_worker(
     app_on_private_redis, private_redis, smtp_server, start_worker
 ):
-    # With the sweep on, as in production: a publish that hits the restart is left to it (see mail.queue_sends).
+    # With the sweep on, as in production: a publish that hits the restart is left to it (see mail.hooks.queue_sends).
     mail_worker(start_worker, smtp_server, redis=private_redis.url, beat=True, MAIL_SWEEP_SECONDS="1",
                 MAIL_SWEEP_GRACE_SECONDS="1")
     smtp_server.wait_for_ids(notify_many(5), timeout=60)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from marketplace.domain.errors import DomainError, ErrorCode
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Order, Proposal
-from marketplace.services import proposals
+from marketplace.services import orders, proposals
 from marketplace.services.matching.runs import run_matching
 from marketplace.services.proposal_mail import BUYER, PRODUCER
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
@@ -46,8 +46,8 @@ def test_accepting_many_creates_the_orders_the_other_side_had_accepted_already(a
 
     assert [p.id for p in outcome.decided] == [first.id, second.id, third.id]
     assert sorted(order.proposal_id for order in outcome.orders) == [first.id, second.id]
-    orders = db.session.scalars(select(Order).order_by(Order.id)).all()
-    assert [o.number for o in orders] == [proposals.order_number(first), proposals.order_number(second)]
+    placed = db.session.scalars(select(Order).order_by(Order.id)).all()
+    assert [o.number for o in placed] == [orders.order_number(first), orders.order_number(second)]
     assert (first.status, second.status) == ("accepted", "accepted")
     assert (third.status, third.producer_decision, third.buyer_decision) == ("pending", "accepted", None)
 

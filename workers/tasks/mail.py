@@ -1,7 +1,7 @@
 """Mail tasks: send a batch of outbox rows, sweep lost ones, send the daily digests."""
 from celery import shared_task
 
-from marketplace.mail import queue_sends
+from marketplace.mail.hooks import queue_sends
 from marketplace.services.notifications import send_digests, send_notifications, sweep_outbox
 
 

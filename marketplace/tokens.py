@@ -2,7 +2,7 @@
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from ..domain.errors import DomainError, ErrorCode, N_
+from .domain.errors import DomainError, ErrorCode, N_
 
 
 def _serializer(purpose):
