@@ -197,13 +197,20 @@ def _statement_line(code, entry, policy):
                          eligible_amount(line, policy), refund_for(line, policy))
 
 
-def refund_shares(refund, paid):
-    """Split a refund between the bodies a purchase was made for, in proportion to what each paid.
+def refund_shares(refund, paid, cost):
+    """Split a line's refund between the bodies it was bought for and the body that bought it.
 
-    paid: the amounts each one paid, in euros; the parts, to the cent, add up to the refund.
+    Each body receives the contribution "en fonction du prix final supporté par chacune": refund ×
+    what it paid ÷ the line's cost; the buying body keeps the rest, for what it paid itself. paid: the
+    amounts each body paid, in euros; cost: the line's cost TTC. Return (each body's part, the part
+    kept); to the cent (largest remainder), they add up to the refund.
     """
-    cents = apportion(int(to_cent(refund) * 100), [int(to_cent(p) * 100) for p in paid])
-    return [(Decimal(c) / 100).quantize(CENT) for c in cents]
+    paid_cents = [int(to_cent(p) * 100) for p in paid]
+    own_cents = int(to_cent(cost) * 100) - sum(paid_cents)
+    if own_cents < 0:
+        raise ValueError("the shares add up to more than the line's cost")
+    *parts, kept = apportion(int(to_cent(refund) * 100), [*paid_cents, own_cents])
+    return [(Decimal(c) / 100).quantize(CENT) for c in parts], (Decimal(kept) / 100).quantize(CENT)
 
 
 class ExternalOrderKind(StrEnum):

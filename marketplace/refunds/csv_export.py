@@ -46,6 +46,11 @@ def statement_csv(refund_file):
         writer.writerow([])
         writer.writerow([_("Code"), _("Body the masks were bought for"), _("Paid"), _("Refund owed")])
         for key, shares in refund_file.shares.items():
-            writer.writerows([refund_file.code_of(key) or "", s.share.beneficiary, _amount(s.share.paid_cents / Decimal(100)),
-                              _amount(s.owed)] for s in shares)
+            code = refund_file.code_of(key) or ""
+            writer.writerows([code, s.share.beneficiary, _amount(s.share.paid_cents / Decimal(100)), _amount(s.owed)]
+                             for s in shares)
+            own = refund_file.kept.get(key)
+            if own:
+                writer.writerow([code, _("%(body)s (its own part, kept)", body=refund_file.organisation.name),
+                                 _amount(own.paid), _amount(own.kept)])
     return "\ufeff" + out.getvalue()

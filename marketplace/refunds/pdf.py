@@ -92,8 +92,14 @@ def _shares(pdf, refund_file):
     if not refund_file.shares:
         return
     pdf.heading(_("Purchases made for other bodies: the contribution passed on"))
-    rows = [[refund_file.code_of(key) or "—", s.share.beneficiary, money(s.share.paid_cents), euros(s.owed)]
-            for key, shares in refund_file.shares.items() for s in shares]
+    rows = []
+    for key, shares in refund_file.shares.items():
+        code = refund_file.code_of(key) or "—"
+        rows += [[code, s.share.beneficiary, money(s.share.paid_cents), euros(s.owed)] for s in shares]
+        own = refund_file.kept.get(key)
+        if own:
+            rows.append([code, _("%(body)s (its own part, kept)", body=refund_file.organisation.name), euros(own.paid),
+                         euros(own.kept)])
     pdf.grid([_("Code"), _("Body the masks were bought for"), _("Paid"), _("Contribution owed")], rows,
              [14, 120, 40, 40], ("LEFT", "LEFT", "RIGHT", "RIGHT"))
 

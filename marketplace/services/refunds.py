@@ -43,6 +43,14 @@ class OwedShare:
 
 
 @dataclass(frozen=True)
+class ClaimantPart:
+    """What the buying body paid itself of a line shared with others, and the part of the refund it keeps."""
+
+    paid: Decimal
+    kept: Decimal
+
+
+@dataclass(frozen=True)
 class RefundFile:
     """Everything the statement pages and documents show for one body."""
 
@@ -53,6 +61,7 @@ class RefundFile:
     entries: list  # every order, eligible or not
     fundings: list
     shares: dict  # line key -> [OwedShare]
+    kept: dict  # line key -> ClaimantPart, for the lines with shares
 
     def code_of(self, key):
         line = self.statement.line(key)
@@ -155,21 +164,26 @@ def _refund_file(organisation, orders, externals, fundings, shares):
     entries = [_marketplace_entry(o, overseas, funded.get(line_key(o.id, None), 0)) for o in orders]
     entries += [_external_entry(e, overseas, funded.get(line_key(None, e.id), 0)) for e in externals]
     statement = build_statement(entries, policy)
-    return RefundFile(organisation, overseas, policy, statement, entries, fundings, _owed(statement, shares))
+    return RefundFile(organisation, overseas, policy, statement, entries, fundings, *_owed(statement, shares))
 
 
 def _owed(statement, shares):
-    """Pass each line's refund on to the bodies it was bought for, in proportion to what they paid."""
+    """Pass each line's refund on to the bodies it was bought for, in proportion to what each paid of the
+    line's cost; return the parts owed and, per line, what the buying body keeps."""
     by_key = {}
     for share in shares:
         by_key.setdefault(share.line_key, []).append(share)
-    owed = {}
+    owed, kept = {}, {}
     for key, group in by_key.items():
         line = statement.line(key)
-        refund = line.refund if line else Decimal("0.00")
-        parts = refund_shares(refund, [Decimal(s.paid_cents) / 100 for s in group])
+        if line is None:  # an ineligible line: nothing to pass on
+            owed[key] = [OwedShare(s, Decimal("0.00")) for s in group]
+            continue
+        paid = [Decimal(s.paid_cents) / 100 for s in group]
+        parts, own = refund_shares(line.refund, paid, line.entry.total_ttc)
         owed[key] = [OwedShare(s, part) for s, part in zip(group, parts)]
-    return owed
+        kept[key] = ClaimantPart(line.entry.total_ttc - sum(paid), own)
+    return owed, kept
 
 
 def _ensure_claimant(user):

@@ -74,14 +74,25 @@ def test_unpaid_lines_are_what_stands_between_the_statement_and_its_signatures()
 
 def test_a_central_purchase_passes_the_refund_on_in_proportion_to_what_each_paid():
     # A grouping bought 30,000 masks for 21,000.00 TTC: refund 10,500.00.
-    # Communes paid 10,500 / 6,300 / 4,200 (50 %, 30 %, 20 %) → 5,250.00 / 3,150.00 / 2,100.00
-    assert refund_shares(Decimal("10500.00"), [Decimal("10500"), Decimal("6300"), Decimal("4200")]) == [
-        Decimal("5250.00"), Decimal("3150.00"), Decimal("2100.00")]
+    # Communes paid 10,500 / 6,300 / 4,200 (50 %, 30 %, 20 %) → 5,250.00 / 3,150.00 / 2,100.00, nothing kept
+    parts, kept = refund_shares(Decimal("10500.00"), [Decimal("10500"), Decimal("6300"), Decimal("4200")],
+                                cost=Decimal("21000.00"))
+    assert parts == [Decimal("5250.00"), Decimal("3150.00"), Decimal("2100.00")] and kept == Decimal("0.00")
+
+
+def test_a_grouping_that_bought_part_for_itself_keeps_the_refund_of_its_own_part():
+    # 21,000.00 TTC, refund 10,500.00; two communes paid 7,000.00 each (a third of the cost each):
+    # each receives 10,500 × 7,000 / 21,000 = 3,500.00, the grouping keeps 3,500.00 for its own third.
+    parts, kept = refund_shares(Decimal("10500.00"), [Decimal("7000"), Decimal("7000")], cost=Decimal("21000.00"))
+    assert parts == [Decimal("3500.00"), Decimal("3500.00")] and kept == Decimal("3500.00")
 
 
 def test_shares_add_up_to_the_refund_to_the_cent():
-    # 100.01 over three equal payers: 33.34 + 33.34 + 33.33, the extra cents to the first ones
-    assert refund_shares(Decimal("100.01"), [Decimal("10")] * 3) == [Decimal("33.34"), Decimal("33.34"), Decimal("33.33")]
+    # 100.01 over three equal payers of the whole cost: 33.34 + 33.34 + 33.33, the extra cents to the first ones
+    parts, kept = refund_shares(Decimal("100.01"), [Decimal("10")] * 3, cost=Decimal("30"))
+    assert parts == [Decimal("33.34"), Decimal("33.34"), Decimal("33.33")] and kept == Decimal("0.00")
+    parts, kept = refund_shares(Decimal("100.00"), [Decimal("1")] * 3, cost=Decimal("7"))
+    assert sum(parts) + kept == Decimal("100.00")
 
 
 def test_policy_figures_can_be_overridden_from_a_setting():

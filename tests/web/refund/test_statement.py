@@ -107,6 +107,22 @@ def test_a_central_purchase_shows_what_the_body_owes_each_one(client, login):
     assert "Les parts dépasseraient le coût de la commande." in too_much.get_data(as_text=True)
 
 
+def test_a_grouping_keeps_the_contribution_of_what_it_bought_for_itself(client, login):
+    grouping = LocalAuthorityFactory(organisation__authority_type="grouping", organisation__name="SIVOM du Pays")
+    # 30 000 masks at 0,70 TTC, 21 000,00 → refund 10 500,00; two communes paid 7 000,00 each
+    login(grouping)
+    client.post("/orders/refund/orders/new", data=external(kind="single_use", quantity="30000", total_ttc="21000"))
+    key = f"external:{db.session.scalar(select(ExternalOrder.id))}"
+    for body in ("Commune de Vitré", "Commune de Redon"):
+        client.post("/orders/refund/shares/new", data={"line": key, "beneficiary": body, "paid": "7000"})
+    page = client.get("/orders/refund").get_data(as_text=True)
+    assert page.count("3\u202f500,00\u00a0€") == 3  # each commune's part, and the grouping's own
+    assert "SIVOM du Pays (sa part propre, conservée)" in page
+    assert "5\u202f250,00\u00a0€" not in page
+    rows = client.get("/orders/refund/statement.csv").get_data(as_text=True).splitlines()
+    assert rows[-1].split(";")[1:] == ["SIVOM du Pays (sa part propre, conservée)", "7000,00", "3500,00"]
+
+
 def test_entries_can_be_removed(client, login):
     login(LocalAuthorityFactory())
     client.post("/orders/refund/orders/new", data=external())
