@@ -64,7 +64,7 @@ def test_an_offer_approved_while_redis_is_frozen_is_committed_and_mailed_once_by
 
     assert page.status_code == 200 and "est approuvée et apparaît dans le catalogue" in page.get_data(as_text=True)
     assert "the sweep will send it" in caplog.text  # the mail's publish gave up
-    assert "could not queue a matching run; the beat will run it" in caplog.text  # so did the matching request
+    assert "could not run or queue matching after event; the beat will run it" in caplog.text  # so did the matching request
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).status == OfferStatus.APPROVED
     row = db.session.scalars(select(Notification)).one()
