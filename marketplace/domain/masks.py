@@ -65,7 +65,7 @@ CATEGORIES = {
     Category.SURGICAL_IIR: CategoryRule(N_("Surgical type IIR"), Family.SURGICAL, "EN 14683+AC:2019"),
     Category.UNS1: CategoryRule(N_("UNS1 (general public, category 1)"), Family.NON_SANITARY, "DGA 3 µm", 90),
     Category.UNS2: CategoryRule(N_("UNS2 (general public, category 2)"), Family.NON_SANITARY, "DGA 3 µm", 70),
-    Category.AFNOR: CategoryRule(N_("AFNOR barrier mask"), Family.NON_SANITARY, "AFNOR SPEC S76-001"),
+    Category.AFNOR: CategoryRule(N_("AFNOR barrier mask"), Family.NON_SANITARY, "AFNOR SPEC S76-001", 70),
     Category.N95: CategoryRule(N_("N95 (United States)"), Family.RESPIRATOR, "NIOSH-42CFR84", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
     Category.KN95: CategoryRule(N_("KN95 (China)"), Family.RESPIRATOR, "GB2626-2006", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),
     Category.P2: CategoryRule(N_("P2 (Australia/New Zealand)"), Family.RESPIRATOR, "AS/NZ 1716:2012", None, Category.FFP2, FOREIGN_EQUIVALENTS_VALID_UNTIL),

@@ -1,6 +1,7 @@
 """The statement as CSV: one row per order, then the totals per section and the shares owed.
 
-Semicolons and decimal commas, as French spreadsheets open them; UTF-8 with a byte order mark.
+Semicolons and decimal commas, as French spreadsheets open them; UTF-8 with a byte order mark. What
+users typed (suppliers, numbers, references, names) never opens as a formula.
 """
 import csv
 import io
@@ -8,6 +9,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from ..web.spreadsheets import text_cell
 from .labels import SECTION_LABELS
 
 
@@ -23,9 +25,9 @@ def _header():
 
 def _row(line):
     e = line.entry
-    return [e.section.value, line.code, e.supplier, e.number, e.order_date.isoformat(), e.quantity,
+    return [e.section.value, line.code, text_cell(e.supplier), text_cell(e.number), e.order_date.isoformat(), e.quantity,
             _amount(e.unit_price_ttc, "0.0001"), _amount(e.total_ttc), _amount(line.cap),
-            _amount(e.external_funding), _amount(line.refund), e.payment_reference or "",
+            _amount(e.external_funding), _amount(line.refund), text_cell(e.payment_reference),
             e.payment_date.isoformat() if e.payment_date else ""]
 
 
@@ -47,10 +49,10 @@ def statement_csv(refund_file):
         writer.writerow([_("Code"), _("Body the masks were bought for"), _("Paid"), _("Refund owed")])
         for key, shares in refund_file.shares.items():
             code = refund_file.code_of(key) or ""
-            writer.writerows([code, s.share.beneficiary, _amount(s.share.paid_cents / Decimal(100)), _amount(s.owed)]
+            writer.writerows([code, text_cell(s.share.beneficiary), _amount(s.share.paid_cents / Decimal(100)), _amount(s.owed)]
                              for s in shares)
             own = refund_file.kept.get(key)
             if own:
-                writer.writerow([code, _("%(body)s (its own part, kept)", body=refund_file.organisation.name),
+                writer.writerow([code, text_cell(_("%(body)s (its own part, kept)", body=refund_file.organisation.name)),
                                  _amount(own.paid), _amount(own.kept)])
     return "\ufeff" + out.getvalue()

@@ -36,6 +36,13 @@ def test_uns2_needs_more_than_70_percent():
     check_measurements("UNS2", **{**GOOD_NON_SANITARY, "filtration_3um_pct": 71})
 
 
+def test_an_afnor_barrier_mask_needs_more_than_70_percent_like_every_non_sanitary_mask():
+    # CGI annex IV art. 30-0 E, 2° a (i) (arrêté du 7 mai 2020): more than 70 % of 3 µm particles filtered
+    assert refusal("AFNOR", filtration_3um_pct=50).field == "filtration_3um_pct"
+    assert refusal("AFNOR", filtration_3um_pct=70).field == "filtration_3um_pct"
+    check_measurements("AFNOR", **{**GOOD_NON_SANITARY, "filtration_3um_pct": 71})
+
+
 def test_a_reusable_non_sanitary_mask_under_5_washes_is_refused():
     assert refusal("UNS1", reusable=True, washes=4).field == "washes"
     check_measurements("UNS1", **{**GOOD_NON_SANITARY, "reusable": True, "washes": 5})

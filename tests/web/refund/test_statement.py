@@ -1,4 +1,6 @@
 """The refund statement's pages, PDF and CSV for a local authority, and who may reach them."""
+import csv
+import io
 from datetime import UTC, datetime
 from io import BytesIO
 
@@ -144,6 +146,17 @@ def test_the_csv_lists_the_lines_the_totals_and_the_shares(client, login):
     assert rows[1].split(";")[-3:] == ["21000,00", "M-1", ""]
     assert rows[2].split(";")[:2] == ["B", "B1"] and rows[2].split(";")[10] == "1000,00"
     assert rows[-1] == ";Total;;50575,00;;22000,00"
+
+
+def test_the_csv_never_hands_a_spreadsheet_a_formula_typed_by_a_user(client, login):
+    login(LocalAuthorityFactory())
+    client.post("/orders/refund/orders/new", data=external(supplier='=HYPERLINK("http://evil.example";"Facture")',
+                                                           number="+33-1", payment_reference="@SUM(A1)"))
+    body = client.get("/orders/refund/statement.csv").get_data(as_text=True).lstrip("\ufeff")
+    cells = [cell for line in csv.reader(io.StringIO(body), delimiter=";") for cell in line]
+    assert "'=HYPERLINK(\"http://evil.example\";\"Facture\")" in cells and "'+33-1" in cells and "'@SUM(A1)" in cells
+    # What a spreadsheet would run: a cell starting with =, +, -, @, a tab or a carriage return
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r") or (cell[:1] == "-" and not cell[1:2].isdigit())]
 
 
 def test_another_organisation_or_a_company_cannot_reach_a_statement(client, login):
