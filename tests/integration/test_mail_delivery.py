@@ -15,7 +15,6 @@ from marketplace.mail import notify
 from marketplace.models import Notification, Offer
 from marketplace.services import accounts, certifications, offers, pools
 from marketplace.services.matching import run_matching
-from tests.conftest import PASSWORD
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
@@ -26,15 +25,12 @@ from tests.factories import (
     ProducerFactory,
     UserFactory,
 )
+from tests.support.mail_delivery import mail_worker, offer_to_approve, sweep_sends_once
 from tests.support.mail_samples import context_for
 from workers.tasks.mail import sweep_outbox_task
 
 pytestmark = pytest.mark.integration
 SERIAL = itertools.count()
-
-
-def mail_worker(start_worker, smtp, **env):
-    return start_worker(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port), MAIL_USE_STARTTLS="0", **env)
 
 
 def notify_many(count, event="reset_password"):
@@ -206,30 +202,6 @@ def test_mail_still_flows_after_redis_restarts_under_a_running_worker(
 
     after = notify_many(5, "confirm_email")
     smtp_server.wait_for_ids(after, timeout=90)
-
-
-def offer_to_approve(app):
-    """Return a submitted offer and a test client logged in as the administrator of its region."""
-    producer = ProducerFactory(email="prod@armor.fr")
-    offer = OfferFactory(certification=CertificationFactory(organisation=producer.organisation),
-                         status=OfferStatus.SUBMITTED)
-    admin = AdminFactory(admin_region_code=offer.region_code)
-    client = app.test_client()
-    assert client.post("/auth/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
-    return offer, client
-
-
-def sweep_sends_once(start_worker, smtp_server, redis_url, row):
-    """Start a worker with a one-second sweep; check that it sends row's mail, once, to its recipient only."""
-    worker = mail_worker(start_worker, smtp_server, redis=redis_url, beat=True, MAIL_SWEEP_SECONDS="1",
-                         MAIL_SWEEP_GRACE_SECONDS="1")
-    smtp_server.wait_for_ids([row.message_id], timeout=30)
-    worker.stop()  # a warm shutdown: whatever the worker was sending is in before counting
-
-    received = [(mail.message_id, mail.recipients) for mail in smtp_server.received]
-    assert received == [(row.message_id, (row.to_address,))]
-    db.session.expire_all()
-    assert (row.status, row.attempts) == (Status.SENT, 1)
 
 
 def test_an_offer_approved_while_redis_is_down_is_committed_and_the_sweep_mails_it_once_redis_is_back(

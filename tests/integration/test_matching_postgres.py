@@ -20,6 +20,7 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+from tests.support.accounting import assert_every_unit_accounted_for
 from workers.tasks.matching import _delivered_too_often, run_matching_task
 
 pytestmark = pytest.mark.integration
@@ -34,20 +35,6 @@ def market(offers=3, demands=8, stock=100_000):
     for i in range(demands):
         DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=50_000 + 1_000 * i)
     return made
-
-
-def assert_every_unit_accounted_for():
-    db.session.expire_all()
-    for offer in db.session.scalars(select(Offer)):
-        held = db.session.scalar(select(func.coalesce(func.sum(Proposal.quantity), 0)).where(
-            Proposal.offer_id == offer.id, Proposal.status.in_(("pending", "accepted"))))
-        assert offer.allocated_quantity + offer.remaining_quantity == offer.quantity
-        assert offer.allocated_quantity == held and offer.remaining_quantity >= 0
-    for demand in db.session.scalars(select(Demand)):
-        pending = db.session.scalar(select(func.coalesce(func.sum(Proposal.quantity), 0)).where(
-            Proposal.demand_id == demand.id, Proposal.status == "pending"))
-        assert demand.reserved_quantity == pending
-        assert demand.matched_quantity + demand.reserved_quantity <= demand.quantity
 
 
 def two_markets(stock=100_000):

@@ -13,7 +13,7 @@ from marketplace.services.matching import run_matching
 from marketplace.services.proposal_mail import BUYER, PRODUCER
 from tests.conftest import truncate_all
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
-from tests.integration.test_matching_postgres import assert_every_unit_accounted_for
+from tests.support.accounting import assert_every_unit_accounted_for
 from tests.support.clock import days_from_today
 
 pytestmark = pytest.mark.integration

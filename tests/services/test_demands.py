@@ -11,17 +11,7 @@ from marketplace.extensions import db
 from marketplace.models import AuditEntry, Demand
 from marketplace.services import demands
 from tests.factories import DemandFactory, OrganisationFactory, UserFactory
-from tests.support.clock import days_from_today
-
-
-def demand_data(**overrides):
-    data = {
-        "category": "FFP2", "accepted_substitutes": [], "quantity": 50_000, "region_code": "53",
-        "departement_code": "35", "max_unit_price_cents": 95, "needed_by": days_from_today(20),
-        "public_facing": False, "contact_name": "Claire Martin", "contact_email": "claire@example.fr",
-        "contact_phone": None,
-    }
-    return data | overrides
+from tests.support.demands import demand_data
 
 
 def buyer(kind=OrganisationKind.COMPANY, headcount=50):

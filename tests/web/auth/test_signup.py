@@ -3,25 +3,7 @@ from sqlalchemy import select
 from marketplace.demo import make_siret
 from marketplace.extensions import db
 from marketplace.models import Organisation, User
-
-
-def signup_data(**overrides):
-    data = {
-        "name": "Filtres d'Armor",
-        "siret": make_siret(42),
-        "kind": "producer",
-        "sector": "",
-        "authority_type": "",
-        "region_code": "53",
-        "departement_code": "22",
-        "headcount": "120",
-        "full_name": "Anne Le Goff",
-        "email": "anne@filtres-armor.fr",
-        "password": "long enough password",
-        "confirm": "long enough password",
-    }
-    data.update(overrides)
-    return data
+from tests.support.signup import signup_data
 
 
 def test_signup_creates_the_organisation_and_its_owner_and_mails_a_confirmation_link(client, outbox):

@@ -1,12 +1,7 @@
 """A producer sees every error of an offer in one submission, each next to its field, and keeps what was typed."""
 from marketplace.extensions import db
-from marketplace.models import Offer
-from tests.web.buyers.test_demand_errors_at_once import error_of
-from tests.web.producers.test_offers import OFFER, edit, only_offer, producer_with, producer_with_allocated_offer
-
-
-def offers_count():
-    return db.session.scalar(db.select(db.func.count()).select_from(Offer))
+from tests.support.offers import OFFER, edit, offers_count, only_offer, producer_with, producer_with_allocated_offer
+from tests.support.pages import error_of
 
 
 def test_field_errors_and_rules_of_the_trade_show_together_and_the_typed_values_stay(client, login):

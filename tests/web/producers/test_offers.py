@@ -3,26 +3,15 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Offer
 from marketplace.services.offers import allocate_from_offer
-from tests.factories import CertificationFactory, OfferFactory, ProducerFactory
-
-OFFER = {
-    "category": "FFP2",
-    "quantity": "100000",
-    "unit_price": "0,90",
-    "delivery_scope": "own",
-    "available_from": "2020-05-04",
-    "expires_on": "",
-}
-
-
-def producer_with(category="FFP2", status="verified", exhalation_valve=False):
-    producer = ProducerFactory()
-    CertificationFactory(organisation=producer.organisation, category=category, status=status, exhalation_valve=exhalation_valve)
-    return producer
-
-
-def only_offer():
-    return db.session.scalars(db.select(Offer)).one()
+from tests.factories import OfferFactory, ProducerFactory
+from tests.support.offers import (
+    OFFER,
+    approved_offer_of,
+    edit,
+    only_offer,
+    producer_with,
+    producer_with_allocated_offer,
+)
 
 
 def test_a_producer_lists_a_draft_offer_and_sees_prices_with_and_without_tax(client, login):
@@ -139,16 +128,6 @@ def test_a_submitted_offer_cannot_be_submitted_again(client, login):
     assert "Seule une offre en brouillon ou refusée peut être soumise." in page
 
 
-def approved_offer_of(producer, **fields):
-    certification = db.session.scalars(db.select(CertificationFactory._meta.model)).first()
-    return OfferFactory(certification=certification, **fields)
-
-
-def edit(client, offer, **changes):
-    data = {**OFFER, "delivery_scope": "several", "regions": ["53"], **changes}
-    return client.post(f"/producers-area/offers/{offer.id}/edit", data=data)
-
-
 def test_changing_the_price_of_an_approved_offer_sends_it_back_to_moderation(client, login):
     producer = producer_with()
     offer = approved_offer_of(producer)
@@ -173,15 +152,6 @@ def test_lowering_the_quantity_of_an_approved_offer_keeps_it_approved(client, lo
     edit(client, offer, quantity="60000")
     offer = only_offer()
     assert (offer.status, offer.quantity, offer.remaining_quantity, offer.listed) == ("approved", 60_000, 60_000, True)
-
-
-def producer_with_allocated_offer(units):
-    """A producer and its approved offer of 100,000 units, `units` of them already allocated."""
-    producer = producer_with()
-    offer = approved_offer_of(producer)
-    allocate_from_offer(offer.id, units)
-    db.session.commit()
-    return producer, offer
 
 
 def test_the_quantity_never_goes_below_what_is_allocated(client, login):
