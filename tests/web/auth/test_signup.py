@@ -82,6 +82,11 @@ def test_bad_numbers_and_passwords_get_messages_not_errors(client):
     assert 'value="beaucoup"' in page
 
 
+def test_zero_staff_at_signup_is_out_of_range_not_a_missing_number(client):
+    page = client.post("/auth/signup", data=signup_data(headcount="0")).get_data(as_text=True)
+    assert "Saisissez un nombre entier." not in page and "Le nombre doit être compris entre 1 et" in page
+
+
 def test_the_signup_form_offers_every_region_and_departement_with_overseas_flagged(client):
     page = client.get("/auth/signup").get_data(as_text=True)
     assert page.count('<option value="') >= 18 + 101 + 6 + 18

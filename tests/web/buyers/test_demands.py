@@ -47,6 +47,26 @@ def test_a_price_with_fractions_of_a_cent_or_a_missing_date_is_refused_without_a
     assert db.session.scalar(select(Demand)) is None
 
 
+def test_the_demand_form_states_the_minimum_not_fixed_lots_and_a_french_price_example(client, login):
+    login(UserFactory())
+    page = client.get("/buyers/demands/new").get_data(as_text=True)
+    assert "unités, en quantité libre au-delà" in page and "achat groupé de votre filière" in page
+    assert "100\u202f000, 200\u202f000" not in page
+    assert "Par exemple 0,95" in page and "0.84" not in page
+
+
+def test_a_demand_price_is_accepted_with_a_comma_or_a_dot(client, login, clock):
+    buyer = UserFactory()
+    login(buyer)
+    base = {"category": "FFP2", "quantity": "75000", "region_code": "53", "departement_code": "35",
+            "needed_by": clock.days_from_today(30).isoformat(), "contact_name": "Claire Martin",
+            "contact_email": "claire@example.fr"}
+    for typed, cents in (("0,84", 84), ("0.83", 83)):
+        response = client.post("/buyers/demands/new", data={**base, "max_unit_price": typed})
+        assert response.status_code == 302, response.get_data(as_text=True)
+    assert sorted(db.session.scalars(select(Demand.max_unit_price_cents))) == [83, 84]
+
+
 def test_a_demand_beyond_the_quota_shows_the_figure_and_the_renewal_date(app, client, login):
     from marketplace.domain.quotas import QuotaPolicy
 
@@ -93,6 +113,14 @@ def test_the_owner_cancels_a_demand(client, login):
     page = client.post(f"/buyers/demands/{demand.id}/cancel", follow_redirects=True).get_data(as_text=True)
     assert "Votre demande est annulée." in page
     assert db.session.get(Demand, demand.id).status == "cancelled"
+
+
+def test_cancelling_a_demand_asks_for_confirmation(client, login):
+    buyer = UserFactory()
+    demand = DemandFactory(organisation=buyer.organisation, created_by=buyer)
+    login(buyer)
+    page = client.get(f"/buyers/demands/{demand.id}").get_data(as_text=True)
+    assert 'data-confirm="Annuler cette demande ?' in page
 
 
 # --- access: another organisation's demand is not found --------------------------------------

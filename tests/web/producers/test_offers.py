@@ -3,7 +3,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import AuditEntry, Offer
 from marketplace.services.offers import allocate_from_offer
-from tests.factories import OfferFactory, ProducerFactory
+from tests.factories import CertificationFactory, OfferFactory, ProducerFactory
 from tests.support.offers import (
     OFFER,
     approved_offer_of,
@@ -31,6 +31,14 @@ def test_a_respirator_with_a_valve_carries_the_normal_rate(client, login):
     client.post("/producers-area/offers/new", data={**OFFER, "submit": "1"})
     offer = only_offer()
     assert offer.vat_rate_bp == 2000 and offer.status == "submitted"
+
+
+def test_submitting_a_new_offer_says_it_went_to_moderation(client, login):
+    login(producer_with())
+    page = client.post("/producers-area/offers/new", data={**OFFER, "submit": "1"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "L&#39;offre est envoyée à l&#39;administrateur régional." in page
+    assert "L&#39;offre est enregistrée." not in page
 
 
 def test_an_offer_needs_a_verified_certification_of_its_category(client, login):
@@ -184,6 +192,17 @@ def test_a_sold_out_offer_cannot_be_withdrawn(client, login):
     login(producer)
     page = client.post(f"/producers-area/offers/{offer.id}/withdraw", follow_redirects=True).get_data(as_text=True)
     assert "Cette offre ne peut pas être retirée." in page
+
+
+def test_withdrawing_stock_asks_for_confirmation_and_is_not_offered_on_a_draft(client, login):
+    producer = ProducerFactory()
+    certification = CertificationFactory(organisation=producer.organisation)
+    listed = OfferFactory(certification=certification)
+    draft = OfferFactory(certification=certification, status="draft")
+    login(producer)
+    page = client.get(f"/producers-area/offers/{listed.id}").get_data(as_text=True)
+    assert 'data-confirm="Retirer le stock non attribué de cette offre ?' in page
+    assert "Retirer le stock non attribué" not in client.get(f"/producers-area/offers/{draft.id}").get_data(as_text=True)
 
 
 def test_another_producer_cannot_see_edit_or_withdraw_an_offer(client, login):

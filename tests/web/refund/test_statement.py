@@ -110,6 +110,13 @@ def test_entries_can_be_removed(client, login):
     assert db.session.scalar(select(ExternalOrder)) is None
 
 
+def test_removing_a_refund_line_asks_for_confirmation(client, login):
+    login(LocalAuthorityFactory())
+    client.post("/orders/refund/orders/new", data=external_order())
+    page = client.get("/orders/refund").get_data(as_text=True)
+    assert 'data-confirm="Retirer cette ligne de l\'état ?"' in page
+
+
 def test_the_csv_lists_the_lines_the_totals_and_the_shares(client, login):
     buyer = LocalAuthorityFactory()
     OrderFactory(buyer=buyer.organisation, number="BC-1", payment_reference="M-1")
