@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from tests.support.mail_delivery import mail_worker, offer_to_approve, sweep_sends_once
 from tests.support.mail_samples import context_for
+from tests.support.waiting import wait_until
 from workers.tasks.mail import sweep_outbox_task
 
 pytestmark = pytest.mark.integration
@@ -49,7 +50,7 @@ def statuses():
 
 
 def test_every_event_reaches_the_right_people_and_no_one_else(pg_app, smtp_server, start_worker):
-    mail_worker(start_worker, smtp_server)
+    worker = mail_worker(start_worker, smtp_server)
     expected = defaultdict(list)
     # A matching run (proposals written with COPY): each member of the producer gets one mail listing
     # its three proposals, in its own language; each buyer the mail of its one proposal.
@@ -106,7 +107,8 @@ def test_every_event_reaches_the_right_people_and_no_one_else(pg_app, smtp_serve
     total = sum(len(subjects) for subjects in expected.values())
 
     smtp_server.wait_for(lambda received: len(received) >= total)
-    time.sleep(1)  # and nothing more arrives
+    wait_until(lambda: not {Status.PENDING, Status.SENDING} & set(statuses()), "no mail left to send", timeout=60)
+    worker.stop()  # a warm shutdown: nothing is on its way when counting, and nothing more will come
 
     got = defaultdict(list)
     for mail in smtp_server.received:
@@ -152,10 +154,7 @@ def test_a_recipient_refused_for_good_is_a_dead_letter_and_the_rest_of_its_batch
 
     worker = mail_worker(start_worker, smtp_server)
     smtp_server.wait_for_ids(delivered, timeout=60)
-    deadline = time.monotonic() + 30
-    while statuses().get(Status.DEAD) != 1 and time.monotonic() < deadline:
-        time.sleep(0.2)
-        db.session.expire_all()
+    wait_until(lambda: statuses().get(Status.DEAD) == 1, "the refused recipient's mail to be a dead letter")
     worker.stop()
     db.session.expire_all()
 
@@ -197,6 +196,8 @@ def test_mail_still_flows_after_redis_restarts_under_a_running_worker(
     smtp_server.wait_for_ids(notify_many(5), timeout=60)
 
     private_redis.stop()
+    # Not a wait for something: Redis stays down a while, as in a real restart, so that the worker's
+    # connections break under it and the test sees mail flow once it has made them again.
     time.sleep(2)
     private_redis.start()
 
