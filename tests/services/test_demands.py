@@ -8,9 +8,10 @@ from marketplace.domain.errors import DomainError
 from marketplace.domain.organisations import OrganisationKind
 from marketplace.domain.quotas import QuotaPolicy
 from marketplace.extensions import db
-from marketplace.models import AuditEntry, Demand
+from marketplace.models import AuditEntry, Demand, Proposal
 from marketplace.services import demands
-from tests.factories import DemandFactory, OrganisationFactory, UserFactory
+from marketplace.services.matching import run_matching
+from tests.factories import DemandFactory, OfferFactory, OrganisationFactory, UserFactory
 from tests.support.demands import demand_data
 
 
@@ -91,10 +92,12 @@ def test_an_open_demand_can_be_changed(app):
     assert (demand.quantity, demand.accepted_substitutes) == (100_000, ["FFP3"])
 
 
-def test_changing_a_demand_with_live_proposals_is_refused_with_an_explanation(app, monkeypatch):
+def test_changing_a_demand_with_live_proposals_is_refused_with_an_explanation(app):
     user = buyer()
     demand = demands.post_demand(user, demand_data())
-    monkeypatch.setattr(Demand, "has_live_proposals", property(lambda self: True))
+    OfferFactory()  # 100,000 FFP2 masks of Bretagne at 0,90 € HT: matching proposes 50,000 of them
+    assert run_matching("manual").proposals_created == 1
+    assert [(p.status, p.quantity) for p in db.session.scalars(select(Proposal))] == [("pending", 50_000)]
     with pytest.raises(DomainError, match="proposals under way"):
         demands.update_demand(user, demand, demand_data(quantity=100_000))
     assert demand.quantity == 50_000
