@@ -1,19 +1,11 @@
 from pathlib import Path
 
-from alembic.autogenerate import compare_metadata
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from marketplace.extensions import db
+from tests.support.schema import schema_differences
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-
-
-def schema_differences():
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        return compare_metadata(context, db.metadata)
 
 
 def test_there_is_a_single_migration_head():

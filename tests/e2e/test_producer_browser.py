@@ -3,22 +3,10 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import Certification, Offer
 from tests.factories import AdminFactory, ProducerFactory
+from tests.support.browser import log_in, log_out
 from tests.support.pdf import make_pdf
 
 pytestmark = pytest.mark.e2e
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/auth/login")
-    page.get_by_label("E-mail").fill(user.email)
-    page.get_by_label("Mot de passe").fill("correct horse battery")
-    page.get_by_role("button", name="Se connecter").click()
-    page.get_by_role("button", name="Se déconnecter").wait_for()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Se déconnecter").click()
-    page.get_by_role("link", name="Se connecter").first.wait_for()
 
 
 def test_a_producer_certifies_lists_the_admin_approves_and_the_offer_is_in_the_catalogue(live_server, page, tmp_path):

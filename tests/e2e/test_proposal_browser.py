@@ -7,8 +7,8 @@ from playwright.sync_api import expect
 from marketplace.extensions import db
 from marketplace.models import Order
 from marketplace.services.matching.runs import run_matching
-from tests.e2e.test_producer_browser import log_in, log_out
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
+from tests.support.browser import log_in, log_out
 
 pytestmark = pytest.mark.e2e
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.test_producer_browser import log_in, log_out
 from tests.factories import AdminFactory, LocalAuthorityFactory, OfferFactory, OrderFactory, OrganisationFactory
+from tests.support.browser import log_in, log_out
 
 pytestmark = pytest.mark.e2e
 

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.demo import make_siret
 
@@ -27,15 +28,15 @@ def test_a_newcomer_signs_up_confirms_the_email_from_the_outbox_and_logs_in(live
     page.get_by_label("Mot de passe", exact=True).fill("un mot de passe solide")
     page.get_by_label("Confirmez le mot de passe").fill("un mot de passe solide")
     page.get_by_role("button", name="S'inscrire").click()
-    page.get_by_text("Votre organisation est inscrite.").wait_for()
+    expect(page.get_by_text("Votre organisation est inscrite.")).to_be_visible()
 
     link = confirmation_link(live_server.outbox, "yann@cornouaille.fr")
     page.goto(link.replace("http://localhost", live_server.url))
-    page.get_by_text("Votre adresse e-mail est confirmée.").wait_for()
+    expect(page.get_by_text("Votre adresse e-mail est confirmée.")).to_be_visible()
 
     page.get_by_label("E-mail").fill("yann@cornouaille.fr")
     page.get_by_label("Mot de passe").fill("un mot de passe solide")
     page.get_by_role("button", name="Se connecter").click()
 
     page.get_by_role("link", name="Yann Kerhervé").click()
-    page.get_by_role("heading", name="Masques de Cornouaille").wait_for()
+    expect(page.get_by_role("heading", name="Masques de Cornouaille")).to_be_visible()

@@ -8,7 +8,7 @@ from marketplace.domain.quotas import QuotaPolicy
 from marketplace.extensions import db
 from marketplace.services import demands, pools
 from tests.factories import DemandFactory, OrganisationFactory, PoolFactory, PoolMembershipFactory, UserFactory
-from tests.services.test_demands import demand_data
+from tests.support.demands import demand_data
 
 pytestmark = pytest.mark.integration
 

@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.models import Notification, Offer
 from tests.conftest import PASSWORD
 from tests.factories import AdminFactory, UserFactory
-from tests.integration.test_mail_delivery import offer_to_approve, sweep_sends_once
+from tests.support.mail_delivery import offer_to_approve, sweep_sends_once
 
 pytestmark = pytest.mark.integration
 # Far above what a request takes with the timeouts (about 3 s), far below a hang: only a hanging test fails.

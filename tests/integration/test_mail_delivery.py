@@ -15,7 +15,6 @@ from marketplace.mail import notify
 from marketplace.models import Notification, Offer
 from marketplace.services import accounts, certifications, offers, pools
 from marketplace.services.matching.runs import run_matching
-from tests.conftest import PASSWORD
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
@@ -26,15 +25,13 @@ from tests.factories import (
     ProducerFactory,
     UserFactory,
 )
+from tests.support.mail_delivery import mail_worker, offer_to_approve, sweep_sends_once
 from tests.support.mail_samples import context_for
+from tests.support.waiting import wait_until
 from workers.tasks.mail import sweep_outbox_task
 
 pytestmark = pytest.mark.integration
 SERIAL = itertools.count()
-
-
-def mail_worker(start_worker, smtp, **env):
-    return start_worker(MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port), MAIL_USE_STARTTLS="0", **env)
 
 
 def notify_many(count, event="reset_password"):
@@ -53,7 +50,7 @@ def statuses():
 
 
 def test_every_event_reaches_the_right_people_and_no_one_else(pg_app, smtp_server, start_worker):
-    mail_worker(start_worker, smtp_server)
+    worker = mail_worker(start_worker, smtp_server)
     expected = defaultdict(list)
     # A matching run (proposals written with COPY): each member of the producer gets one mail listing
     # its three proposals, in its own language; each buyer the mail of its one proposal.
@@ -110,7 +107,8 @@ def test_every_event_reaches_the_right_people_and_no_one_else(pg_app, smtp_serve
     total = sum(len(subjects) for subjects in expected.values())
 
     smtp_server.wait_for(lambda received: len(received) >= total)
-    time.sleep(1)  # and nothing more arrives
+    wait_until(lambda: not {Status.PENDING, Status.SENDING} & set(statuses()), "no mail left to send", timeout=60)
+    worker.stop()  # a warm shutdown: nothing is on its way when counting, and nothing more will come
 
     got = defaultdict(list)
     for mail in smtp_server.received:
@@ -156,10 +154,7 @@ def test_a_recipient_refused_for_good_is_a_dead_letter_and_the_rest_of_its_batch
 
     worker = mail_worker(start_worker, smtp_server)
     smtp_server.wait_for_ids(delivered, timeout=60)
-    deadline = time.monotonic() + 30
-    while statuses().get(Status.DEAD) != 1 and time.monotonic() < deadline:
-        time.sleep(0.2)
-        db.session.expire_all()
+    wait_until(lambda: statuses().get(Status.DEAD) == 1, "the refused recipient's mail to be a dead letter")
     worker.stop()
     db.session.expire_all()
 
@@ -196,40 +191,21 @@ def test_mail_still_flows_after_redis_restarts_under_a_running_worker(
     app_on_private_redis, private_redis, smtp_server, start_worker
 ):
     # With the sweep on, as in production: a publish that hits the restart is left to it (see mail.hooks.queue_sends).
-    mail_worker(start_worker, smtp_server, redis=private_redis.url, beat=True, MAIL_SWEEP_SECONDS="1",
-                MAIL_SWEEP_GRACE_SECONDS="1")
-    smtp_server.wait_for_ids(notify_many(5), timeout=60)
+    worker = mail_worker(start_worker, smtp_server, redis=private_redis.url, beat=True, MAIL_SWEEP_SECONDS="1",
+                         MAIL_SWEEP_GRACE_SECONDS="1")
+    before = notify_many(5)
+    smtp_server.wait_for_ids(before, timeout=60)
 
     private_redis.stop()
+    # Not a wait for something: Redis stays down a while, as in a real restart, so that the worker's
+    # connections break under it and the test sees mail flow once it has made them again.
     time.sleep(2)
     private_redis.start()
 
     after = notify_many(5, "confirm_email")
     smtp_server.wait_for_ids(after, timeout=90)
-
-
-def offer_to_approve(app):
-    """Return a submitted offer and a test client logged in as the administrator of its region."""
-    producer = ProducerFactory(email="prod@armor.fr")
-    offer = OfferFactory(certification=CertificationFactory(organisation=producer.organisation),
-                         status=OfferStatus.SUBMITTED)
-    admin = AdminFactory(admin_region_code=offer.region_code)
-    client = app.test_client()
-    assert client.post("/auth/login", data={"email": admin.email, "password": PASSWORD}).status_code == 302
-    return offer, client
-
-
-def sweep_sends_once(start_worker, smtp_server, redis_url, row):
-    """Start a worker with a one-second sweep; check that it sends row's mail, once, to its recipient only."""
-    worker = mail_worker(start_worker, smtp_server, redis=redis_url, beat=True, MAIL_SWEEP_SECONDS="1",
-                         MAIL_SWEEP_GRACE_SECONDS="1")
-    smtp_server.wait_for_ids([row.message_id], timeout=30)
     worker.stop()  # a warm shutdown: whatever the worker was sending is in before counting
-
-    received = [(mail.message_id, mail.recipients) for mail in smtp_server.received]
-    assert received == [(row.message_id, (row.to_address,))]
-    db.session.expire_all()
-    assert (row.status, row.attempts) == (Status.SENT, 1)
+    assert Counter(smtp_server.message_ids()) == Counter(before + after)  # each mail went out, once
 
 
 def test_an_offer_approved_while_redis_is_down_is_committed_and_the_sweep_mails_it_once_redis_is_back(

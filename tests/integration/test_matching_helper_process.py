@@ -1,12 +1,11 @@
 """Matching on two cores on the real stack: a prefork Celery worker's run solves markets in a helper process."""
-import time
-
 import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
 from marketplace.models import MatchingRun, Offer, Proposal
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
+from tests.support.waiting import wait_until
 from workers.tasks.matching import run_matching_task
 
 pytestmark = pytest.mark.integration
@@ -27,11 +26,12 @@ def test_a_prefork_worker_solves_independent_markets_in_a_helper_process(pg_app,
     two_markets()
     worker = start_worker(pool="prefork", MATCHING_PARALLEL_FROM_ROWS="0")
     run_matching_task.delay("beat")
-    deadline = time.monotonic() + 120
-    while not db.session.scalar(select(func.count()).where(MatchingRun.status == "succeeded")):
-        assert time.monotonic() < deadline, "no matching run succeeded"
-        time.sleep(0.2)
-        db.session.rollback()
+
+    def succeeded():
+        db.session.rollback()  # a fresh read of what the worker committed
+        return db.session.scalar(select(func.count()).where(MatchingRun.status == "succeeded"))
+
+    wait_until(succeeded, "a matching run to succeed", timeout=120)
     units = dict(db.session.execute(select(Proposal.category, func.sum(Proposal.quantity)).group_by(Proposal.category)).all())
     assert units == {"FFP2": 100_000, "UNS1": 100_000}
     assert db.session.scalar(select(func.sum(Offer.remaining_quantity))) == 0

@@ -1,6 +1,5 @@
 """Matching on the real stack: no over-allocation with concurrent runs, moving stock, killed workers."""
 import threading
-import time
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -21,6 +20,8 @@ from tests.factories import (
     ProposalFactory,
     UserFactory,
 )
+from tests.support.accounting import assert_every_unit_accounted_for
+from tests.support.waiting import backend_pid, wait_for, wait_until, wait_until_gone
 from workers.tasks.matching import _delivered_too_often, run_matching_task
 
 pytestmark = pytest.mark.integration
@@ -35,20 +36,6 @@ def market(offers=3, demands=8, stock=100_000):
     for i in range(demands):
         DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=50_000 + 1_000 * i)
     return made
-
-
-def assert_every_unit_accounted_for():
-    db.session.expire_all()
-    for offer in db.session.scalars(select(Offer)):
-        held = db.session.scalar(select(func.coalesce(func.sum(Proposal.quantity), 0)).where(
-            Proposal.offer_id == offer.id, Proposal.status.in_(("pending", "accepted"))))
-        assert offer.allocated_quantity + offer.remaining_quantity == offer.quantity
-        assert offer.allocated_quantity == held and offer.remaining_quantity >= 0
-    for demand in db.session.scalars(select(Demand)):
-        pending = db.session.scalar(select(func.coalesce(func.sum(Proposal.quantity), 0)).where(
-            Proposal.demand_id == demand.id, Proposal.status == "pending"))
-        assert demand.reserved_quantity == pending
-        assert demand.matched_quantity + demand.reserved_quantity <= demand.quantity
 
 
 def two_markets(stock=100_000):
@@ -228,14 +215,17 @@ def test_a_commit_failing_after_another_market_committed_fails_the_run_and_annou
         pg_app, monkeypatch):
     producer, buyer = two_markets()
     in_parallel(pg_app, monkeypatch)
-    real_write = runs.write_proposals
+    real_write, ffp2_written, ffp2_backend = runs.write_proposals, threading.Event(), []
 
     def ffp2_connection_dropped_before_its_commit(run_id, allocations, **rows):
         written = real_write(run_id, allocations, **rows)
         if allocations[0].category == "FFP2":  # PostgreSQL ends this session as it waits for the other writer
+            ffp2_backend.append(backend_pid(db.session))
             db.session.execute(text("SET LOCAL idle_in_transaction_session_timeout = '100ms'"))
-        else:
-            time.sleep(1.5)
+            ffp2_written.set()
+        else:  # the surgical market's writer is done once PostgreSQL has ended the FFP2 writer's session
+            wait_for(ffp2_written, "the FFP2 market's writer to write")
+            wait_until_gone(db.engine, ffp2_backend[0])
         return written
 
     monkeypatch.setattr(runs, "write_proposals", ffp2_connection_dropped_before_its_commit)
@@ -285,24 +275,26 @@ def test_a_writer_waiting_on_a_row_lock_gives_up_and_the_run_starts_again(pg_app
 
 def test_two_concurrent_runs_one_runs_the_other_is_skipped(pg_app, monkeypatch):
     market()
-    real_match = runs.match
+    real_match, one_returned = runs.match, threading.Event()
 
-    def slow(offers, demands, *options):
-        time.sleep(1.5)
+    def solve_once_the_other_run_returned(offers, demands, *options):  # the matching lock held meanwhile
+        wait_for(one_returned, "the other run to return")
         return real_match(offers, demands, *options)
 
-    monkeypatch.setattr(runs, "match", slow)
+    monkeypatch.setattr(runs, "match", solve_once_the_other_run_returned)
     outcomes = []
 
     def run():
         with pg_app.app_context():
-            outcomes.append(run_matching("beat").status)
-            db.session.remove()
+            try:
+                outcomes.append(run_matching("beat").status)
+            finally:
+                one_returned.set()
+                db.session.remove()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:
         thread.start()
-        time.sleep(0.2)
     for thread in threads:
         thread.join(30)
 
@@ -314,16 +306,6 @@ def test_two_concurrent_runs_one_runs_the_other_is_skipped(pg_app, monkeypatch):
 def _runs():
     db.session.expire_all()
     return db.session.scalars(select(MatchingRun).order_by(MatchingRun.id)).all()
-
-
-def _wait(predicate, timeout=120):
-    """Poll predicate until it holds; the deadline only bounds a test that is already failing."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def _named(database_url, name):
@@ -368,14 +350,15 @@ def test_two_workers_one_killed_mid_run_leave_no_unit_unaccounted(pg_app, postgr
                for name in ("mp-worker-a", "mp-worker-b")}
     # Hold one offer's row: whichever run gets the lock stops inside its write transaction.
     blocker = db.engine.connect()
-    blocker_pid = blocker.scalar(text("SELECT pg_backend_pid()"))
+    blocker_pid = backend_pid(blocker)
     blocker.execute(text("SELECT id FROM offer WHERE id = :id FOR UPDATE"), {"id": held})
     try:
         run_matching_task.delay("beat")
         run_matching_task.delay("beat")
         # Database state, not log timing: one run is recorded running and its worker's write waits
         # behind our row lock; the other run found the matching lock held and was recorded skipped.
-        _wait(lambda: sorted(r.status for r in _runs()) == ["running", "skipped"] and _waiting_behind(blocker_pid))
+        wait_until(lambda: sorted(r.status for r in _runs()) == ["running", "skipped"] and _waiting_behind(blocker_pid),
+                   "one run waiting behind our row lock, the other skipped", timeout=120)
         [busy] = _waiting_behind(blocker_pid)
         assert _matching_lock_holders() == [busy]  # the run under way is that worker's
         workers[busy].kill()  # SIGKILL in the middle of the write
@@ -383,14 +366,14 @@ def test_two_workers_one_killed_mid_run_leave_no_unit_unaccounted(pg_app, postgr
         blocker.rollback()
         blocker.close()
     # PostgreSQL drops the killed worker's sessions: its write is rolled back and the matching lock freed.
-    _wait(lambda: not _connected(busy))
+    wait_until(lambda: not _connected(busy), f"the sessions of the killed {busy} to end", timeout=120)
     assert _matching_lock_holders() == []
     # Nothing of the killed run was written; the next run, on the surviving worker, does the whole work.
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
     [survivor] = [worker for name, worker in workers.items() if name != busy]
     assert survivor.process.poll() is None
     run_matching_task.delay("beat")
-    _wait(lambda: any(r.status == "succeeded" for r in _runs()))
+    wait_until(lambda: any(r.status == "succeeded" for r in _runs()), "a run to succeed", timeout=120)
     statuses = [r.status for r in _runs()]
     assert statuses.count("succeeded") == 1 and "failed" in statuses  # the killed run, marked abandoned
     assert_every_unit_accounted_for()

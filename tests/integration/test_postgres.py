@@ -3,8 +3,8 @@ from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import Organisation
-from tests.test_migrations import schema_differences
-from tests.web.auth.test_signup import signup_data
+from tests.support.schema import schema_differences
+from tests.support.signup import signup_data
 
 pytestmark = pytest.mark.integration
 

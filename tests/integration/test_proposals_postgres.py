@@ -1,7 +1,6 @@
 """Deciding several proposals at once on the real PostgreSQL: concurrent overlapping batches, no double decision,
 no deadlock with the buyer cancelling the demand meanwhile."""
 import threading
-import time
 
 import pytest
 from sqlalchemy import func, select, update
@@ -13,8 +12,9 @@ from marketplace.services.matching.runs import run_matching
 from marketplace.services.proposal_mail import BUYER, PRODUCER
 from tests.conftest import truncate_all
 from tests.factories import DemandFactory, OfferFactory, ProducerFactory, UserFactory
-from tests.integration.test_matching_postgres import assert_every_unit_accounted_for
+from tests.support.accounting import assert_every_unit_accounted_for
 from tests.support.clock import days_from_today
+from tests.support.waiting import backend_pid, wait_for, wait_until_blocked
 
 pytestmark = pytest.mark.integration
 
@@ -38,13 +38,15 @@ def test_two_overlapping_batches_at_once_decide_each_proposal_once_without_deadl
                                                                                   first_accepts):
     producer, colleague, buyer, ids = six_proposals_on_shared_demands()
     proposals.decide_proposals(buyer, BUYER, ids, accept=True)  # so the producer's acceptances place orders
-    real_tell = proposals.tell_decisions
+    real_tell, held = proposals.tell_decisions, threading.Event()
 
-    def slow_tell(*args, **kwargs):  # hold the row locks a while: the other batch has to wait for them
+    def tell_once_the_other_batch_waits(*args, **kwargs):  # the first batch keeps its row locks until the other waits
         real_tell(*args, **kwargs)
-        time.sleep(0.5)
+        if not held.is_set():  # the other batch gets here only once this one has committed
+            held.set()
+            wait_until_blocked(db.engine, backend_pid(db.session))
 
-    monkeypatch.setattr(proposals, "tell_decisions", slow_tell)
+    monkeypatch.setattr(proposals, "tell_decisions", tell_once_the_other_batch_waits)
     batches = [(producer.id, list(reversed(ids[:4])), first_accepts), (colleague.id, ids[2:], True)]
     start, outcomes, errors = threading.Barrier(2), [], []
 
@@ -96,15 +98,14 @@ def one_demand_with_four_proposals_the_buyer_accepted():
 @pytest.mark.parametrize("accept", [True, False], ids=["accept", "decline"])
 def test_cancelling_a_demand_while_its_producer_decides_its_proposals_never_deadlocks(pg_app, monkeypatch, accept):
     real_lock_parties = proposals._lock_parties
-
-    def slow_lock_parties(*args):  # between the proposals' locks and the demand's: the buyer's cancel comes in
-        time.sleep(0.5)
-        real_lock_parties(*args)
-
-    monkeypatch.setattr(proposals, "_lock_parties", slow_lock_parties)
     for _ in range(3):
         producer, buyer, demand_id, ids = one_demand_with_four_proposals_the_buyer_accepted()
-        start, errors = threading.Barrier(2), []
+        start, errors, proposals_held = threading.Barrier(2), [], threading.Event()
+
+        def lock_parties_once_the_cancel_waits(*args):  # between the proposals' locks and the demand's
+            proposals_held.set()
+            wait_until_blocked(db.engine, backend_pid(db.session))  # the buyer's cancel came in and waits
+            real_lock_parties(*args)
 
         def run(action):
             with pg_app.app_context():
@@ -120,14 +121,16 @@ def test_cancelling_a_demand_while_its_producer_decides_its_proposals_never_dead
             proposals.decide_proposals(db.session.get(type(producer), producer.id), PRODUCER, ids[1:], accept=accept)
 
         def cancel():
-            time.sleep(0.1)  # once the producer's batch holds its proposals
+            wait_for(proposals_held, "the producer's batch to hold its proposals")
             demands.cancel_demand(db.session.get(type(buyer), buyer.id), db.session.get(Demand, demand_id))
 
         threads = [threading.Thread(target=run, args=(action,)) for action in (decide, cancel)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
+        with monkeypatch.context() as patched:  # the producer's decision in its thread, not the buyer's above
+            patched.setattr(proposals, "_lock_parties", lock_parties_once_the_cancel_waits)
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
 
         assert errors == []
         db.session.expire_all()
@@ -166,13 +169,15 @@ def two_overdue_demands_answered_one_after_the_other():
 
 def test_expiring_overdue_demands_while_a_producer_decides_proposals_of_both_never_deadlocks(pg_app, monkeypatch):
     producer, ids = two_overdue_demands_answered_one_after_the_other()
-    real_record = demands.record_decision
+    real_record, first_closed = demands.record_decision, threading.Event()
 
-    def slow_record(*args, **kwargs):  # the first demand closed, its locks held a while
+    def record_once_the_decision_waits(*args, **kwargs):  # the first demand closed, its locks held till then
         real_record(*args, **kwargs)
-        time.sleep(0.5)
+        if not first_closed.is_set():
+            first_closed.set()
+            wait_until_blocked(db.engine, backend_pid(db.session))
 
-    monkeypatch.setattr(demands, "record_decision", slow_record)
+    monkeypatch.setattr(demands, "record_decision", record_once_the_decision_waits)
     start, errors, outcomes = threading.Barrier(2), [], {}
 
     def run(name, action):
@@ -186,7 +191,7 @@ def test_expiring_overdue_demands_while_a_producer_decides_proposals_of_both_nev
                 db.session.remove()
 
     def decide():
-        time.sleep(0.2)  # once the first demand's proposals are the expiry's
+        wait_for(first_closed, "the expiry to hold the first demand's proposals")
         outcome = proposals.decide_proposals(db.session.get(type(producer), producer.id), PRODUCER, ids, accept=True)
         return sorted(outcome.answered), sorted(p.id for p in outcome.decided)
 

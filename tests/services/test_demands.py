@@ -8,20 +8,11 @@ from marketplace.domain.errors import DomainError
 from marketplace.domain.organisations import OrganisationKind
 from marketplace.domain.quotas import QuotaPolicy
 from marketplace.extensions import db
-from marketplace.models import AuditEntry, Demand
+from marketplace.models import AuditEntry, Demand, Proposal
 from marketplace.services import demands
-from tests.factories import DemandFactory, OrganisationFactory, UserFactory
-from tests.support.clock import days_from_today
-
-
-def demand_data(**overrides):
-    data = {
-        "category": "FFP2", "accepted_substitutes": [], "quantity": 50_000, "region_code": "53",
-        "departement_code": "35", "max_unit_price_cents": 95, "needed_by": days_from_today(20),
-        "public_facing": False, "contact_name": "Claire Martin", "contact_email": "claire@example.fr",
-        "contact_phone": None,
-    }
-    return data | overrides
+from marketplace.services.matching.runs import run_matching
+from tests.factories import DemandFactory, OfferFactory, OrganisationFactory, UserFactory
+from tests.support.demands import demand_data
 
 
 def buyer(kind=OrganisationKind.COMPANY, headcount=50):
@@ -101,10 +92,12 @@ def test_an_open_demand_can_be_changed(app):
     assert (demand.quantity, demand.accepted_substitutes) == (100_000, ["FFP3"])
 
 
-def test_changing_a_demand_with_live_proposals_is_refused_with_an_explanation(app, monkeypatch):
+def test_changing_a_demand_with_live_proposals_is_refused_with_an_explanation(app):
     user = buyer()
     demand = demands.post_demand(user, demand_data())
-    monkeypatch.setattr(Demand, "has_live_proposals", property(lambda self: True))
+    OfferFactory()  # 100,000 FFP2 masks of Bretagne at 0,90 € HT: matching proposes 50,000 of them
+    assert run_matching("manual").proposals_created == 1
+    assert [(p.status, p.quantity) for p in db.session.scalars(select(Proposal))] == [("pending", 50_000)]
     with pytest.raises(DomainError, match="proposals under way"):
         demands.update_demand(user, demand, demand_data(quantity=100_000))
     assert demand.quantity == 50_000

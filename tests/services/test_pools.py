@@ -98,7 +98,9 @@ def test_the_retail_quota_counts_at_most_250_persons(app, retail_quota):
 
 
 def test_without_a_policy_for_its_kind_a_buyer_has_no_quota(app):
-    pools.join_pool(sme(headcount=1), PoolFactory(), 40_000, declares_sector=True)
+    pool, member = PoolFactory(), sme(headcount=1)
+    pools.join_pool(member, pool, 40_000, declares_sector=True)
+    assert [(m.organisation_id, m.quantity) for m in pool.memberships] == [(member.organisation_id, 40_000)]
 
 
 def test_the_quota_policies_are_read_from_the_environment(monkeypatch):

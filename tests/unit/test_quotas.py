@@ -19,7 +19,7 @@ def test_the_quota_renews_every_fortnight():
 
 
 def test_asking_up_to_the_quota_is_allowed():
-    check_quota(RETAIL_2020, 10, already_asked=200, asking=50, renews_on=date(2020, 5, 18))
+    assert check_quota(RETAIL_2020, 10, already_asked=200, asking=50, renews_on=date(2020, 5, 18)) is None  # no refusal
 
 
 def test_asking_beyond_the_quota_is_refused_with_the_figure_and_the_renewal_date():

@@ -13,6 +13,7 @@ from tests.factories import (
     ProducerFactory,
     UserFactory,
 )
+from tests.support.clock import days_from_today
 
 
 def occitanie_producer():
@@ -133,6 +134,31 @@ def test_bulk_approval_of_an_offer_of_another_region_is_forbidden_and_approves_n
     login(AdminFactory(admin_region_code="53"))
     assert client.post("/admin/offers/bulk-approve", data={"offer_ids": [mine.id, theirs.id]}).status_code == 403
     assert db.session.get(Offer, mine.id).status == "submitted"
+
+
+def expired_pending_offer():
+    return pending_offer(available_from=days_from_today(-60), expires_on=days_from_today(-1))
+
+
+def test_the_moderation_queue_shows_the_expiry_and_refuses_approving_an_expired_offer(client, login):
+    offer = expired_pending_offer()
+    login(AdminFactory())
+    queue = client.get("/admin/moderation").get_data(as_text=True)
+    assert "Expire le" in queue and "expirée" in queue
+    page = client.post(f"/admin/offers/{offer.id}/approve", follow_redirects=True).get_data(as_text=True)
+    assert f"L&#39;offre {offer.id} a expiré le" in page and "elle ne peut pas être approuvée" in page
+    assert db.session.get(Offer, offer.id).status == "submitted"
+    page = client.post("/admin/offers/bulk-approve", data={"offer_ids": [offer.id]},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "elle ne peut pas être approuvée" in page
+    assert db.session.get(Offer, offer.id).status == "submitted"
+
+
+def test_approving_with_nothing_ticked_asks_to_select_an_offer(client, login):
+    expired_pending_offer()
+    login(AdminFactory())
+    page = client.post("/admin/offers/bulk-approve", follow_redirects=True).get_data(as_text=True)
+    assert "Sélectionnez au moins une offre." in page
 
 
 def test_the_bulk_approve_button_is_protected_by_csrf(app, client, login):

@@ -3,7 +3,7 @@ import pytest
 from marketplace.domain.organisations import OrganisationKind
 from tests.conftest import PASSWORD
 from tests.factories import AdminFactory, ProducerFactory, UserFactory
-from tests.web.auth.test_signup import signup_data
+from tests.support.signup import signup_data
 
 
 def test_an_unconfirmed_user_is_asked_to_confirm_then_logs_in_after_following_the_mailed_link(client, outbox):

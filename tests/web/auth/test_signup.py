@@ -3,25 +3,7 @@ from sqlalchemy import select
 from marketplace.demo import make_siret
 from marketplace.extensions import db
 from marketplace.models import Organisation, User
-
-
-def signup_data(**overrides):
-    data = {
-        "name": "Filtres d'Armor",
-        "siret": make_siret(42),
-        "kind": "producer",
-        "sector": "",
-        "authority_type": "",
-        "region_code": "53",
-        "departement_code": "22",
-        "headcount": "120",
-        "full_name": "Anne Le Goff",
-        "email": "anne@filtres-armor.fr",
-        "password": "long enough password",
-        "confirm": "long enough password",
-    }
-    data.update(overrides)
-    return data
+from tests.support.signup import signup_data
 
 
 def test_signup_creates_the_organisation_and_its_owner_and_mails_a_confirmation_link(client, outbox):
@@ -98,6 +80,11 @@ def test_bad_numbers_and_passwords_get_messages_not_errors(client):
     assert "Au moins 10 caractères." in page
     assert "Les deux mots de passe sont différents." in page
     assert 'value="beaucoup"' in page
+
+
+def test_zero_staff_at_signup_is_out_of_range_not_a_missing_number(client):
+    page = client.post("/auth/signup", data=signup_data(headcount="0")).get_data(as_text=True)
+    assert "Saisissez un nombre entier." not in page and "Le nombre doit être compris entre 1 et" in page
 
 
 def test_the_signup_form_offers_every_region_and_departement_with_overseas_flagged(client):

@@ -6,20 +6,13 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import Demand
 from tests.factories import DemandFactory, UserFactory
-from tests.web.buyers.test_demands import form
-
-
-def error_of(page, field_id):
-    """Return the text shown under a field, or None."""
-    marker = f'id="{field_id}-error">'
-    if marker not in page:
-        return None
-    return unescape(page.split(marker, 1)[1].split("</div>", 1)[0])
+from tests.support.demands import demand_form
+from tests.support.pages import error_of
 
 
 def test_field_errors_and_rules_of_the_trade_show_together_and_the_typed_values_stay(client, login):
     login(UserFactory())
-    response = client.post("/buyers/demands/new", data=form(
+    response = client.post("/buyers/demands/new", data=demand_form(
         category="FFP3", accepted_substitutes=["FFP2"],  # a lower grade cannot stand in
         quantity="12000",  # under the lot
         region_code="76", departement_code="35",  # Ille-et-Vilaine is in Bretagne, not Occitanie
@@ -42,7 +35,7 @@ def test_field_errors_and_rules_of_the_trade_show_together_and_the_typed_values_
 
 def test_a_rule_whose_input_is_typed_wrong_is_not_checked_twice(client, login):
     login(UserFactory())
-    page = client.post("/buyers/demands/new", data=form(quantity="douze", needed_by="2020-01-15")).get_data(as_text=True)
+    page = client.post("/buyers/demands/new", data=demand_form(quantity="douze", needed_by="2020-01-15")).get_data(as_text=True)
     assert error_of(page, "quantity") == "Saisissez un nombre entier."
     assert "La date souhaitée ne peut pas être passée." in error_of(page, "needed_by")
 
@@ -51,7 +44,7 @@ def test_editing_a_demand_shows_every_error_at_once_too(client, login, clock):
     user = UserFactory()
     demand = DemandFactory(organisation=user.organisation, needed_by=clock.days_from_today(30))
     login(user)
-    page = client.post(f"/buyers/demands/{demand.id}/edit", data=form(
+    page = client.post(f"/buyers/demands/{demand.id}/edit", data=demand_form(
         quantity="1000", needed_by="2020-01-15", contact_email="x",
     )).get_data(as_text=True)
     assert "Une demande porte sur au moins" in error_of(page, "quantity")

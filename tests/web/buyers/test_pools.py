@@ -46,6 +46,18 @@ def test_an_sme_finds_the_open_pools_of_its_sector_and_joins_one(client, login):
     assert db.session.scalar(select(PoolMembership.quantity)) == 500
 
 
+def test_a_member_changes_its_quantity_without_ticking_the_sme_box_again(client, login):
+    pool = PoolFactory(sector="Bois")
+    member = PoolMembershipFactory(pool=pool, organisation=OrganisationFactory(headcount=40, sector="Bois"))
+    login(member.user)
+    page = client.get(f"/buyers/pools/{pool.id}").get_data(as_text=True)
+    box = page[page.index('id="in_sector"') - 120:page.index('id="in_sector"') + 120]
+    assert "checked" in box
+    response = client.post(f"/buyers/pools/{pool.id}/join", data={"quantity": "800", "in_sector": "y"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(PoolMembership.quantity)) == 800
+
+
 def test_a_member_sees_its_own_quantity_and_share_but_not_the_other_members(client, login):
     pool = PoolFactory()
     mine = PoolMembershipFactory(pool=pool, quantity=30_000)
@@ -166,6 +178,16 @@ def test_the_cancellation_mail_links_to_the_open_pools_of_the_same_sector_catego
         assert f"/buyers/pools/{pool.id}\"" not in joinable
     assert '<option value="Bois" selected>' in joinable
     assert '<option value="UNS1" selected>' in joinable and '<option value="53" selected>' in joinable
+
+
+def test_cancelling_and_leaving_a_pool_ask_for_confirmation(client, login):
+    pool = PoolFactory(sector="Bois")
+    member = PoolMembershipFactory(pool=pool)
+    login(UserFactory(organisation=pool.organisation))
+    assert 'data-confirm="Annuler cet achat groupé ?' in client.get(f"/buyers/pools/{pool.id}").get_data(as_text=True)
+    client.post("/auth/logout")
+    login(member.user)
+    assert 'data-confirm="Quitter cet achat groupé ?' in client.get(f"/buyers/pools/{pool.id}").get_data(as_text=True)
 
 
 def test_a_newcomer_filters_the_open_pools_of_a_sector_by_category_and_region(client, login):

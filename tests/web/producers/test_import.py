@@ -2,30 +2,12 @@ from io import BytesIO
 
 from marketplace.extensions import db
 from marketplace.models import Offer
-from tests.factories import CertificationFactory, ProducerFactory
-
-HEADER = "category;quantity;unit_price;regions;available_from;expires_on\n"
-
-
-def upload(client, text):
-    return client.post(
-        "/producers-area/offers/import",
-        data={"file": (BytesIO(text.encode()), "offres.csv")},
-        content_type="multipart/form-data",
-    )
-
-
-def certified_producer(login):
-    producer = ProducerFactory()
-    CertificationFactory(organisation=producer.organisation, category="FFP2")
-    CertificationFactory(organisation=producer.organisation, category="UNS1")
-    login(producer)
-    return producer
+from tests.support.offers import IMPORT_HEADER, certified_producer, upload
 
 
 def test_a_valid_file_imports_every_offer_for_moderation(client, login):
     certified_producer(login)
-    text = HEADER + "FFP2;50000;0,90;;2020-05-04;\nUNS1;200000;1,20;53|76;2020-05-10;2099-07-01\nffp2;80 000;0.85;all;2020-05-04;\n"
+    text = IMPORT_HEADER + "FFP2;50000;0,90;;2020-05-04;\nUNS1;200000;1,20;53|76;2020-05-10;2099-07-01\nffp2;80 000;0.85;all;2020-05-04;\n"
     response = upload(client, text)
     assert response.status_code == 302
     offers = db.session.scalars(db.select(Offer).order_by(Offer.id)).all()
@@ -39,7 +21,7 @@ def test_a_valid_file_imports_every_offer_for_moderation(client, login):
 
 def test_one_invalid_row_imports_nothing_and_the_report_names_each_row(client, login):
     certified_producer(login)
-    text = HEADER + "FFP2;50000;0,90;;2020-05-04;\nFFP3;1000;0,90;;2020-05-04;\nFFP2;abc;0,90;;2020-05-04;\nFFP2;10;0,90;;04/05/2020;\n"
+    text = IMPORT_HEADER + "FFP2;50000;0,90;;2020-05-04;\nFFP3;1000;0,90;;2020-05-04;\nFFP2;abc;0,90;;2020-05-04;\nFFP2;10;0,90;;04/05/2020;\n"
     response = upload(client, text)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -68,13 +50,13 @@ def test_a_file_that_is_not_utf8_text_is_refused(client, login):
 
 def test_the_report_names_a_foreign_category_in_full(client, login):
     certified_producer(login)
-    page = upload(client, HEADER + "KN95;50000;0,90;;2020-05-04;\n").get_data(as_text=True)
+    page = upload(client, IMPORT_HEADER + "KN95;50000;0,90;;2020-05-04;\n").get_data(as_text=True)
     assert "<td>2</td><td><code>category</code></td><td>Vous n&#39;avez aucune certification vérifiée pour les masques KN95 (Chine).</td>" in page
 
 
 def test_the_report_lists_every_error_of_every_row_with_its_column(client, login):
     certified_producer(login)
-    text = HEADER + (
+    text = IMPORT_HEADER + (
         "FFP3;abc;0,955;;04/05/2020;\n"  # line 2: four errors
         "FFP2;50000;0,90;;2020-05-04;\n"  # line 3: right
         "XXX;10;0,90;99;2020-05-04;2020-05-01\n"  # line 4: three errors

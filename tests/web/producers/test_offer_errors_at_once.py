@@ -1,12 +1,9 @@
 """A producer sees every error of an offer in one submission, each next to its field, and keeps what was typed."""
+from datetime import timedelta
+
 from marketplace.extensions import db
-from marketplace.models import Offer
-from tests.web.buyers.test_demand_errors_at_once import error_of
-from tests.web.producers.test_offers import OFFER, edit, only_offer, producer_with, producer_with_allocated_offer
-
-
-def offers_count():
-    return db.session.scalar(db.select(db.func.count()).select_from(Offer))
+from tests.support.offers import OFFER, edit, offers_count, only_offer, producer_with, producer_with_allocated_offer
+from tests.support.pages import error_of
 
 
 def test_field_errors_and_rules_of_the_trade_show_together_and_the_typed_values_stay(client, login):
@@ -90,3 +87,37 @@ def test_the_errors_speak_the_producers_language(client, login):
     }).get_data(as_text=True)
     assert error_of(page, "expires_on") == "The offer cannot expire before it is available."
     assert "Enter a price in euros" in error_of(page, "unit_price")
+
+
+def test_an_offer_already_expired_is_refused_on_its_field_keeping_what_was_typed(client, login, clock):
+    login(producer_with())
+    past = clock.days_from_today(-22).isoformat()
+    page = client.post("/producers-area/offers/new",
+                       data={**OFFER, "available_from": clock.days_from_today(-53).isoformat(),
+                             "expires_on": past, "submit": "1"}).get_data(as_text=True)
+    assert "Cette date d&#39;expiration est déjà passée." in page
+    assert f'value="{past}"' in page and 'value="100000"' in page
+    assert offers_count() == 0
+
+
+def test_an_offer_cannot_expire_before_it_is_available(client, login, clock):
+    login(producer_with())
+    start = clock.days_from_today(20)
+    page = client.post("/producers-area/offers/new", data={
+        **OFFER, "available_from": start.isoformat(), "expires_on": (start - timedelta(days=5)).isoformat(),
+    }).get_data(as_text=True)
+    assert "L&#39;offre ne peut pas expirer avant d&#39;être disponible." in page
+    assert offers_count() == 0
+
+
+def test_zero_units_of_an_offer_is_out_of_range_not_a_missing_number(client, login):
+    login(producer_with())
+    page = client.post("/producers-area/offers/new", data={**OFFER, "quantity": "0"}).get_data(as_text=True)
+    assert "Saisissez un nombre entier." not in page and 'value="0"' in page
+    assert "Le nombre doit être compris entre 1 et" in page and offers_count() == 0
+
+
+def test_a_word_in_a_quantity_still_asks_for_a_whole_number(client, login):
+    login(producer_with())
+    page = client.post("/producers-area/offers/new", data={**OFFER, "quantity": "beaucoup"}).get_data(as_text=True)
+    assert page.count("Saisissez un nombre entier.") == 1

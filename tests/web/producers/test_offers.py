@@ -4,25 +4,14 @@ from marketplace.extensions import db
 from marketplace.models import AuditEntry, Offer
 from marketplace.services.reservations import reserve
 from tests.factories import CertificationFactory, OfferFactory, ProducerFactory
-
-OFFER = {
-    "category": "FFP2",
-    "quantity": "100000",
-    "unit_price": "0,90",
-    "delivery_scope": "own",
-    "available_from": "2020-05-04",
-    "expires_on": "",
-}
-
-
-def producer_with(category="FFP2", status="verified", exhalation_valve=False):
-    producer = ProducerFactory()
-    CertificationFactory(organisation=producer.organisation, category=category, status=status, exhalation_valve=exhalation_valve)
-    return producer
-
-
-def only_offer():
-    return db.session.scalars(db.select(Offer)).one()
+from tests.support.offers import (
+    OFFER,
+    approved_offer_of,
+    edit,
+    only_offer,
+    producer_with,
+    producer_with_allocated_offer,
+)
 
 
 def test_a_producer_lists_a_draft_offer_and_sees_prices_with_and_without_tax(client, login):
@@ -42,6 +31,14 @@ def test_a_respirator_with_a_valve_carries_the_normal_rate(client, login):
     client.post("/producers-area/offers/new", data={**OFFER, "submit": "1"})
     offer = only_offer()
     assert offer.vat_rate_bp == 2000 and offer.status == "submitted"
+
+
+def test_submitting_a_new_offer_says_it_went_to_moderation(client, login):
+    login(producer_with())
+    page = client.post("/producers-area/offers/new", data={**OFFER, "submit": "1"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "L&#39;offre est envoyée à l&#39;administrateur régional." in page
+    assert "L&#39;offre est enregistrée." not in page
 
 
 def test_an_offer_needs_a_verified_certification_of_its_category(client, login):
@@ -139,16 +136,6 @@ def test_a_submitted_offer_cannot_be_submitted_again(client, login):
     assert "Seule une offre en brouillon ou refusée peut être soumise." in page
 
 
-def approved_offer_of(producer, **fields):
-    certification = db.session.scalars(db.select(CertificationFactory._meta.model)).first()
-    return OfferFactory(certification=certification, **fields)
-
-
-def edit(client, offer, **changes):
-    data = {**OFFER, "delivery_scope": "several", "regions": ["53"], **changes}
-    return client.post(f"/producers-area/offers/{offer.id}/edit", data=data)
-
-
 def test_changing_the_price_of_an_approved_offer_sends_it_back_to_moderation(client, login):
     producer = producer_with()
     offer = approved_offer_of(producer)
@@ -173,15 +160,6 @@ def test_lowering_the_quantity_of_an_approved_offer_keeps_it_approved(client, lo
     edit(client, offer, quantity="60000")
     offer = only_offer()
     assert (offer.status, offer.quantity, offer.remaining_quantity, offer.listed) == ("approved", 60_000, 60_000, True)
-
-
-def producer_with_allocated_offer(units):
-    """A producer and its approved offer of 100,000 units, `units` of them already allocated."""
-    producer = producer_with()
-    offer = approved_offer_of(producer)
-    reserve([(offer.id, units)], [])
-    db.session.commit()
-    return producer, offer
 
 
 def test_the_quantity_never_goes_below_what_is_allocated(client, login):
@@ -214,6 +192,17 @@ def test_a_sold_out_offer_cannot_be_withdrawn(client, login):
     login(producer)
     page = client.post(f"/producers-area/offers/{offer.id}/withdraw", follow_redirects=True).get_data(as_text=True)
     assert "Cette offre ne peut pas être retirée." in page
+
+
+def test_withdrawing_stock_asks_for_confirmation_and_is_not_offered_on_a_draft(client, login):
+    producer = ProducerFactory()
+    certification = CertificationFactory(organisation=producer.organisation)
+    listed = OfferFactory(certification=certification)
+    draft = OfferFactory(certification=certification, status="draft")
+    login(producer)
+    page = client.get(f"/producers-area/offers/{listed.id}").get_data(as_text=True)
+    assert 'data-confirm="Retirer le stock non attribué de cette offre ?' in page
+    assert "Retirer le stock non attribué" not in client.get(f"/producers-area/offers/{draft.id}").get_data(as_text=True)
 
 
 def test_another_producer_cannot_see_edit_or_withdraw_an_offer(client, login):

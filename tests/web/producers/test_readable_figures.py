@@ -1,6 +1,6 @@
 """Producers read measurements, dates, counts and headcounts written the French way."""
 from tests.factories import CertificationFactory, ProducerFactory
-from tests.web.producers.test_import import HEADER, certified_producer, upload
+from tests.support.offers import IMPORT_HEADER, certified_producer, upload
 
 
 def test_measurements_use_the_decimal_comma_and_dates_one_format(client, login):
@@ -16,9 +16,9 @@ def test_measurements_use_the_decimal_comma_and_dates_one_format(client, login):
 
 def test_the_import_count_agrees_in_number(client, login):
     certified_producer(login)
-    assert upload(client, HEADER + "FFP2;50000;0,90;;2020-05-04;\n").status_code == 302
+    assert upload(client, IMPORT_HEADER + "FFP2;50000;0,90;;2020-05-04;\n").status_code == 302
     assert "1 offre importée et envoyée en modération." in client.get("/producers-area/").get_data(as_text=True)
-    refused = upload(client, HEADER + "FFP3;1000;0,90;;2020-05-04;\n").get_data(as_text=True)
+    refused = upload(client, IMPORT_HEADER + "FFP3;1000;0,90;;2020-05-04;\n").get_data(as_text=True)
     assert "Rien n&#39;a été importé : 1 ligne comporte des erreurs." in refused
 
 

@@ -166,6 +166,37 @@ def test_a_request_for_another_organisations_demand_is_refused_in_the_page(app, 
     assert db.session.scalars(select(Proposal)).all() == []
 
 
+def test_a_direct_request_lists_only_the_demands_the_offer_can_serve(client, login):
+    offer = OfferFactory(certification__category="SURGICAL_IIR")
+    buyer = UserFactory()
+    uns1 = DemandFactory(organisation=buyer.organisation, created_by=buyer, category="UNS1")
+    surgical = DemandFactory(organisation=buyer.organisation, created_by=buyer, category="SURGICAL_IIR")
+    login(buyer)
+    page = client.get(f"/buyers/offers/{offer.id}/request").get_data(as_text=True)
+    assert f'<option value="{surgical.id}"' in page and f'<option value="{uns1.id}"' not in page
+
+
+def test_a_direct_request_without_a_servable_demand_says_why(client, login):
+    offer = OfferFactory(certification__category="SURGICAL_IIR")
+    buyer = UserFactory()
+    DemandFactory(organisation=buyer.organisation, created_by=buyer, category="UNS1")
+    login(buyer)
+    page = client.get(f"/buyers/offers/{offer.id}/request").get_data(as_text=True)
+    assert "Aucune de vos demandes ouvertes ne peut être servie par cette offre" in page
+    assert "publiez d&#39;abord une demande" not in page
+
+
+def test_a_direct_request_says_when_pending_proposals_hold_every_unit(client, login):
+    offer = OfferFactory()
+    buyer = UserFactory()
+    demand = DemandFactory(organisation=buyer.organisation, created_by=buyer, quantity=50_000)
+    login(buyer)
+    client.post(f"/buyers/offers/{offer.id}/request", data={"demand_id": demand.id, "quantity": 50_000})
+    assert db.session.scalars(select(Proposal)).one().quantity == 50_000
+    page = client.get(f"/buyers/offers/{offer.id}/request").get_data(as_text=True)
+    assert "retenues par des propositions en attente de réponse" in page
+
+
 def test_the_mail_names_the_category_in_the_recipients_language_not_the_senders(app, client, login, outbox):
     producer = ProducerFactory()
     OfferFactory(certification__organisation=producer.organisation, certification__category="SURGICAL_I", quantity=80_000)

@@ -84,3 +84,9 @@ def test_producers_and_buyers_find_their_orders_in_the_menu(client, login, facto
     login(factory())
     page = client.get("/").get_data(as_text=True)
     assert f'<a class="nav-link" href="{orders}">Mes commandes</a>' in page
+
+
+def test_the_confirmation_script_is_served_and_loaded_by_every_page(client):
+    script = client.get("/static/js/app.js").get_data(as_text=True)
+    assert "data-confirm" in script and "confirm(" in script
+    assert "/static/js/app.js" in client.get("/").get_data(as_text=True)

@@ -10,17 +10,12 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import BeneficiaryShare, ExternalFunding, ExternalOrder
 from tests.factories import LocalAuthorityFactory, OrderFactory, OrganisationFactory, UserFactory
+from tests.support.refund import external_order
 
 
 def pdf_text(response):
     """Return the document's text, no-break spaces read as spaces."""
     return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages).replace("\u00a0", " ")
-
-
-def external(**overrides):
-    data = {"kind": "reusable", "supplier": "Atelier Textile Breton", "number": "EXT-17", "order_date": "2020-04-25",
-            "quantity": "1000", "total_ttc": "3 100,00", "payment_reference": "M-2020-0300", "payment_date": "2020-05-20"}
-    return data | overrides
 
 
 def test_marketplace_orders_in_the_window_are_coded_and_refunded_those_outside_refused(client, login):
@@ -37,7 +32,7 @@ def test_marketplace_orders_in_the_window_are_coded_and_refunded_those_outside_r
 def test_an_external_order_typed_the_french_way_is_added_and_refunded_within_2_00(client, login):
     buyer = LocalAuthorityFactory()
     login(buyer)
-    response = client.post("/orders/refund/orders/new", data=external())
+    response = client.post("/orders/refund/orders/new", data=external_order())
     assert response.status_code == 302
     saved = db.session.scalar(select(ExternalOrder))
     assert (saved.kind, saved.total_ttc_cents, saved.quantity) == ("reusable", 310_000, 1_000)
@@ -48,7 +43,7 @@ def test_an_external_order_typed_the_french_way_is_added_and_refunded_within_2_0
 
 def test_an_external_order_form_with_errors_keeps_the_input(client, login):
     login(LocalAuthorityFactory())
-    response = client.post("/orders/refund/orders/new", data=external(total_ttc="trois mille", supplier="Atelier X"))
+    response = client.post("/orders/refund/orders/new", data=external_order(total_ttc="trois mille", supplier="Atelier X"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'value="Atelier X"' in page and 'value="trois mille"' in page
     assert "Indiquez un montant en euros" in page
@@ -98,7 +93,7 @@ def test_a_central_purchase_shows_what_the_body_owes_each_one(client, login):
     grouping = LocalAuthorityFactory(organisation__authority_type="grouping")
     # 30 000 masks at 0,70 TTC: entered outside the marketplace, 21 000,00 → 10 500,00
     login(grouping)
-    client.post("/orders/refund/orders/new", data=external(kind="single_use", quantity="30000", total_ttc="21000"))
+    client.post("/orders/refund/orders/new", data=external_order(kind="single_use", quantity="30000", total_ttc="21000"))
     key = f"external:{db.session.scalar(select(ExternalOrder.id))}"
     for body, paid in (("Commune de Vitré", "10500"), ("Commune de Fougères", "6300"), ("Commune de Redon", "4200")):
         assert client.post("/orders/refund/shares/new", data={"line": key, "beneficiary": body, "paid": paid}).status_code == 302
@@ -113,7 +108,7 @@ def test_a_grouping_keeps_the_contribution_of_what_it_bought_for_itself(client, 
     grouping = LocalAuthorityFactory(organisation__authority_type="grouping", organisation__name="SIVOM du Pays")
     # 30 000 masks at 0,70 TTC, 21 000,00 → refund 10 500,00; two communes paid 7 000,00 each
     login(grouping)
-    client.post("/orders/refund/orders/new", data=external(kind="single_use", quantity="30000", total_ttc="21000"))
+    client.post("/orders/refund/orders/new", data=external_order(kind="single_use", quantity="30000", total_ttc="21000"))
     key = f"external:{db.session.scalar(select(ExternalOrder.id))}"
     for body in ("Commune de Vitré", "Commune de Redon"):
         client.post("/orders/refund/shares/new", data={"line": key, "beneficiary": body, "paid": "7000"})
@@ -127,17 +122,24 @@ def test_a_grouping_keeps_the_contribution_of_what_it_bought_for_itself(client, 
 
 def test_entries_can_be_removed(client, login):
     login(LocalAuthorityFactory())
-    client.post("/orders/refund/orders/new", data=external())
+    client.post("/orders/refund/orders/new", data=external_order())
     record_id = db.session.scalar(select(ExternalOrder.id))
     assert client.post(f"/orders/refund/external/{record_id}/remove").status_code == 302
     assert db.session.scalar(select(ExternalOrder)) is None
+
+
+def test_removing_a_refund_line_asks_for_confirmation(client, login):
+    login(LocalAuthorityFactory())
+    client.post("/orders/refund/orders/new", data=external_order())
+    page = client.get("/orders/refund").get_data(as_text=True)
+    assert 'data-confirm="Retirer cette ligne de l\'état ?"' in page
 
 
 def test_the_csv_lists_the_lines_the_totals_and_the_shares(client, login):
     buyer = LocalAuthorityFactory()
     OrderFactory(buyer=buyer.organisation, number="BC-1", payment_reference="M-1")
     login(buyer)
-    client.post("/orders/refund/orders/new", data=external())
+    client.post("/orders/refund/orders/new", data=external_order())
     response = client.get("/orders/refund/statement.csv")
     assert response.mimetype == "text/csv"
     rows = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
@@ -150,7 +152,7 @@ def test_the_csv_lists_the_lines_the_totals_and_the_shares(client, login):
 
 def test_the_csv_never_hands_a_spreadsheet_a_formula_typed_by_a_user(client, login):
     login(LocalAuthorityFactory())
-    client.post("/orders/refund/orders/new", data=external(supplier='=HYPERLINK("http://evil.example";"Facture")',
+    client.post("/orders/refund/orders/new", data=external_order(supplier='=HYPERLINK("http://evil.example";"Facture")',
                                                            number="+33-1", payment_reference="@SUM(A1)"))
     body = client.get("/orders/refund/statement.csv").get_data(as_text=True).lstrip("\ufeff")
     cells = [cell for line in csv.reader(io.StringIO(body), delimiter=";") for cell in line]
@@ -163,13 +165,13 @@ def test_another_organisation_or_a_company_cannot_reach_a_statement(client, logi
     login(UserFactory())  # a company
     assert client.get("/orders/refund").status_code == 404
     assert client.get("/orders/refund/statement.pdf").status_code == 404
-    assert client.post("/orders/refund/orders/new", data=external()).status_code == 404
+    assert client.post("/orders/refund/orders/new", data=external_order()).status_code == 404
 
 
 def test_someone_elses_entries_cannot_be_removed(client, login):
     owner = LocalAuthorityFactory()
     login(owner)
-    client.post("/orders/refund/orders/new", data=external())
+    client.post("/orders/refund/orders/new", data=external_order())
     record_id = db.session.scalar(select(ExternalOrder.id))
     client.post("/auth/logout")
     login(LocalAuthorityFactory(organisation=OrganisationFactory(kind="local_authority", authority_type="commune")))

@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 from marketplace.extensions import db
 from marketplace.models import ExternalFunding, ExternalOrder
 from tests.factories import LocalAuthorityFactory, OrderFactory
-
-from .test_statement import external
+from tests.support.refund import external_order
 
 
 def funding(order, **overrides):
@@ -57,7 +56,7 @@ def test_funding_of_more_euros_than_the_order_cost_is_refused_on_the_field(clien
 
 def test_an_order_outside_the_window_is_added_with_a_warning_that_it_does_not_count(client, login):
     login(LocalAuthorityFactory())
-    response = client.post("/orders/refund/orders/new", data=external(order_date="2020-07-15"), follow_redirects=True)
+    response = client.post("/orders/refund/orders/new", data=external_order(order_date="2020-07-15"), follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "hors de la période éligible : cet ajout ne compte pas pour le remboursement" in page
     assert "alert-warning" in page and "EXT-17" in page.split('id="refused"', 1)[1]
@@ -66,14 +65,14 @@ def test_an_order_outside_the_window_is_added_with_a_warning_that_it_does_not_co
 
 def test_an_order_inside_the_window_is_simply_added(client, login):
     login(LocalAuthorityFactory())
-    page = client.post("/orders/refund/orders/new", data=external(), follow_redirects=True).get_data(as_text=True)
+    page = client.post("/orders/refund/orders/new", data=external_order(), follow_redirects=True).get_data(as_text=True)
     assert "Ajouté à votre état récapitulatif." in page and "hors de la période" not in page
 
 
 def test_the_same_outside_order_number_cannot_be_added_twice(client, login):
     login(LocalAuthorityFactory())
-    assert client.post("/orders/refund/orders/new", data=external(number="EXT-1")).status_code == 302
-    response = client.post("/orders/refund/orders/new", data=external(number="EXT-1", supplier="Autre fournisseur"))
+    assert client.post("/orders/refund/orders/new", data=external_order(number="EXT-1")).status_code == 302
+    response = client.post("/orders/refund/orders/new", data=external_order(number="EXT-1", supplier="Autre fournisseur"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert field_error(page, "number") == "Vous avez déjà ajouté une commande numérotée EXT-1."
@@ -87,4 +86,4 @@ def test_another_body_may_use_the_same_order_number(client, login):
                                  number="EXT-1", order_date=date(2020, 4, 25), quantity=1000, total_ttc_cents=310_000))
     db.session.commit()
     login(LocalAuthorityFactory())
-    assert client.post("/orders/refund/orders/new", data=external(number="EXT-1")).status_code == 302
+    assert client.post("/orders/refund/orders/new", data=external_order(number="EXT-1")).status_code == 302
