@@ -2,28 +2,11 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
-from ..domain.offers import (
-    EDITABLE,
-    LISTABLE,
-    OfferStatus,
-    SUBMITTABLE,
-    WITHDRAWABLE,
-    delivery_mask,
-)
+from ..domain.offers import EDITABLE, LISTABLE, OfferStatus, SUBMITTABLE, WITHDRAWABLE, delivery_mask
 from ..domain.vat import price_ttc_cents
 from ..extensions import db
 from .base import UTCDateTime

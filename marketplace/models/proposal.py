@@ -1,14 +1,7 @@
 """Proposals pairing an offer with a demand, waiting for both sides' answers."""
 from datetime import datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKeyConstraint,
-    Index,
-    Integer,
-    JSON,
-    String,
-)
+from sqlalchemy import CheckConstraint, ForeignKeyConstraint, Index, Integer, JSON, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock

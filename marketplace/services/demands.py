@@ -113,10 +113,7 @@ def update_demand(user, demand, data):
 
 def cancel_demand(user, demand):
     """Cancel what is left of a live demand."""
-    from .proposals import (  # proposals build on demands
-        close_pending_of_demand,
-        lock_for_closing,
-    )
+    from .proposals import close_pending_of_demand, lock_for_closing  # proposals build on demands
 
     pending = lock_for_closing(demand.id)  # reads the demand afresh: it may have closed meanwhile
     if not demand.is_live:
@@ -160,10 +157,7 @@ def expire_overdue_demands(today=None):
     demands waits for one to close, never for a transaction that also waits for it.
     """
     from ..domain.proposals import ProposalStatus
-    from .proposals import (  # proposals build on demands
-        close_pending_of_demand,
-        lock_for_closing,
-    )
+    from .proposals import close_pending_of_demand, lock_for_closing  # proposals build on demands
 
     today = today or clock.today()
     overdue = db.session.scalars(

@@ -15,13 +15,7 @@ from sqlalchemy import select, text, update
 from .. import clock
 from ..domain.access import can_administer_region
 from ..domain.errors import DomainError, ErrorCode, N_
-from ..domain.notifications import (
-    Delivery,
-    Status,
-    Topic,
-    is_permanent_smtp_code,
-    retry_delay,
-)
+from ..domain.notifications import Delivery, Status, Topic, is_permanent_smtp_code, retry_delay
 from ..extensions import db
 from ..mail import notify
 from ..mail.hooks import send_after_commit

@@ -7,12 +7,7 @@ from ..domain.access import can_act_for, can_administer_region
 from ..domain.errors import DomainError, ErrorCode, N_, Refusals, has_inputs
 from ..domain.geography import regions
 from ..domain.masks import Category
-from ..domain.offers import (
-    LISTABLE,
-    MODERATED_FIELDS,
-    OfferStatus,
-    status_after_allocation,
-)
+from ..domain.offers import LISTABLE, MODERATED_FIELDS, OfferStatus, status_after_allocation
 from ..domain.vat import vat_rate_bp
 from ..extensions import db
 from ..mail import notify

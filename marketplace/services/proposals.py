@@ -18,14 +18,7 @@ from ..models import Demand, Offer, Proposal
 from .audit import record_decision
 from .demands import live_demands_of
 from .orders import place_order
-from .proposal_mail import (
-    BUYER,
-    PRODUCER,
-    announce_proposals,
-    tell_decision,
-    tell_decisions,
-    tell_expired,
-)
+from .proposal_mail import BUYER, PRODUCER, announce_proposals, tell_decision, tell_decisions, tell_expired
 from .reservations import StockChanged, locked, release, reserve
 
 PAGE_SIZE = 30

@@ -21,14 +21,7 @@ from ..domain.refund import (
     refund_shares,
 )
 from ..extensions import db
-from ..models import (
-    BeneficiaryShare,
-    ExternalFunding,
-    ExternalOrder,
-    Offer,
-    Order,
-    Organisation,
-)
+from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder, Offer, Order, Organisation
 from ..models.refund import line_key
 from .audit import record_decision
 from .orders import amounts_of, order_date

@@ -9,13 +9,7 @@ from marketplace.domain.organisations import OrganisationKind
 from marketplace.extensions import db
 from marketplace.models import Notification, Pool
 from marketplace.services import demands, notifications, pools
-from tests.factories import (
-    OrganisationFactory,
-    PoolFactory,
-    PoolMembershipFactory,
-    SectorReferentFactory,
-    UserFactory,
-)
+from tests.factories import OrganisationFactory, PoolFactory, PoolMembershipFactory, SectorReferentFactory, UserFactory
 from tests.support.clock import days_from_today
 
 

@@ -8,13 +8,7 @@ from marketplace.domain.organisations import OrganisationKind
 from marketplace.extensions import db
 from marketplace.models import Pool, PoolMembership
 from marketplace.services import demands, pools
-from tests.factories import (
-    OrganisationFactory,
-    PoolFactory,
-    PoolMembershipFactory,
-    SectorReferentFactory,
-    UserFactory,
-)
+from tests.factories import OrganisationFactory, PoolFactory, PoolMembershipFactory, SectorReferentFactory, UserFactory
 
 
 def sme(**kwargs):
