@@ -41,6 +41,7 @@ class Base:
         self.RATELIMIT_STORAGE_OPTIONS = (
             dict(self.REDIS_CLIENT_OPTIONS) if self.RATELIMIT_STORAGE_URI.startswith("redis") else {}
         )
+        self.BEAT_SCHEDULE_FILE = env.get("BEAT_SCHEDULE_FILE", str(INSTANCE_DIR / "celerybeat-schedule"))
         self.CELERY = self._celery_settings()
         # Quota policy (a name in marketplace.domain.quotas.POLICIES) per channel and buyer kind, as JSON,
         # e.g. {"pool": {"company": "retail_2020"}}; none by default.
@@ -155,6 +156,8 @@ class Base:
             "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0},
             "timezone": ZONE_NAME,
             "enable_utc": True,
+            # Where beat remembers when each entry last ran (workers/worker.py creates its folder).
+            "beat_schedule_filename": self.BEAT_SCHEDULE_FILE,
         }
         if self.REDIS_URL:
             settings.update(broker_url=self.REDIS_URL, result_backend=self.REDIS_URL)
