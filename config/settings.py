@@ -121,6 +121,9 @@ class Base:
         # takes all but the costliest); empty: never. Below it, the helper's start-up costs more than it saves.
         parallel_from = env.get("MATCHING_PARALLEL_FROM_ROWS", "150000")
         self.MATCHING_PARALLEL_FROM_ROWS = int(parallel_from) if parallel_from else None
+        # A running run's worker renews its lease every third of this; a run not renewed this long is shown
+        # stopped, and a beat task this often closes the runs whose worker is gone (docs/matching.md).
+        self.MATCHING_LEASE_SECONDS = float(env.get("MATCHING_LEASE_SECONDS", "30"))
         self.PROPOSAL_EXPIRY_SECONDS = float(env.get("PROPOSAL_EXPIRY_SECONDS", "300"))
 
     def _celery_settings(self):
@@ -134,6 +137,8 @@ class Base:
                 "mail-digest": {"task": "mail.digest", "schedule": crontab(hour=self.MAIL_DIGEST_HOUR, minute=0)},
                 "matching-run": {"task": "matching.run", "schedule": timedelta(seconds=self.MATCHING_BEAT_SECONDS),
                                  "args": ("beat",)},
+                "matching-close-abandoned": {"task": "matching.close_abandoned",
+                                             "schedule": timedelta(seconds=self.MATCHING_LEASE_SECONDS)},
                 "proposals-expire": {"task": "proposals.expire",
                                      "schedule": timedelta(seconds=self.PROPOSAL_EXPIRY_SECONDS)},
             },
