@@ -22,7 +22,8 @@ $(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+# `translations` too: after a `git pull` that changed only a catalogue, pip does not run again.
+install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test
 
 ## Compile the translation catalogues again after editing a .po (the install compiles them too).
