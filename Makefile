@@ -13,18 +13,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || (apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# The build compiles the translation catalogues (setup.py): an install from a fresh clone mails in French.
+$(VENV)/.installed: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+# `translations` too: after a `git pull` that changed only a catalogue, pip does not run again.
+install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test
 
-## Compile the translation catalogues (French is the default language).
+## Compile the translation catalogues again after editing a .po (the install compiles them too).
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d marketplace/translations
 
@@ -55,8 +57,10 @@ test: lint $(VENV)/.installed-test translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 	$(BIN)/pytest -q $(CLOCK_SHIFTED_TESTS) --clock-shift-days=$(CLOCK_SHIFT_DAYS) $(PYTEST_ARGS)
 
-## The full stack (gunicorn, Celery worker and beat) against DATABASE_URL and REDIS_URL.
+## Try the full stack (gunicorn, Celery worker and beat) against DATABASE_URL and REDIS_URL: migrate, then
+## honcho runs the Procfile in the foreground (one process exiting stops them all; systemd runs production).
 stack: translations
+	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/honcho start
 

@@ -41,6 +41,7 @@ class Base:
         self.RATELIMIT_STORAGE_OPTIONS = (
             dict(self.REDIS_CLIENT_OPTIONS) if self.RATELIMIT_STORAGE_URI.startswith("redis") else {}
         )
+        self.BEAT_SCHEDULE_FILE = env.get("BEAT_SCHEDULE_FILE", str(INSTANCE_DIR / "celerybeat-schedule"))
         self.CELERY = self._celery_settings()
         # Quota policy (a name in marketplace.domain.quotas.POLICIES) per channel and buyer kind, as JSON,
         # e.g. {"pool": {"company": "retail_2020"}}; none by default.
@@ -120,6 +121,9 @@ class Base:
         # takes all but the costliest); empty: never. Below it, the helper's start-up costs more than it saves.
         parallel_from = env.get("MATCHING_PARALLEL_FROM_ROWS", "150000")
         self.MATCHING_PARALLEL_FROM_ROWS = int(parallel_from) if parallel_from else None
+        # A running run's worker renews its lease every third of this; a run not renewed this long is shown
+        # stopped, and a beat task this often closes the runs whose worker is gone (docs/matching.md).
+        self.MATCHING_LEASE_SECONDS = float(env.get("MATCHING_LEASE_SECONDS", "30"))
         self.PROPOSAL_EXPIRY_SECONDS = float(env.get("PROPOSAL_EXPIRY_SECONDS", "300"))
 
     def _celery_settings(self):
@@ -133,6 +137,8 @@ class Base:
                 "mail-digest": {"task": "mail.digest", "schedule": crontab(hour=self.MAIL_DIGEST_HOUR, minute=0)},
                 "matching-run": {"task": "matching.run", "schedule": timedelta(seconds=self.MATCHING_BEAT_SECONDS),
                                  "args": ("beat",)},
+                "matching-close-abandoned": {"task": "matching.close_abandoned",
+                                             "schedule": timedelta(seconds=self.MATCHING_LEASE_SECONDS)},
                 "proposals-expire": {"task": "proposals.expire",
                                      "schedule": timedelta(seconds=self.PROPOSAL_EXPIRY_SECONDS)},
             },
@@ -155,6 +161,8 @@ class Base:
             "task_publish_retry_policy": {"max_retries": 1, "interval_start": 0},
             "timezone": ZONE_NAME,
             "enable_utc": True,
+            # Where beat remembers when each entry last ran (workers/worker.py creates its folder).
+            "beat_schedule_filename": self.BEAT_SCHEDULE_FILE,
         }
         if self.REDIS_URL:
             settings.update(broker_url=self.REDIS_URL, result_backend=self.REDIS_URL)

@@ -3,15 +3,30 @@ from flask import jsonify
 from sqlalchemy import text
 
 from ..domain.geography import departements, regions
-from ..extensions import db
+from ..extensions import db, talisman
+from ..services.readiness import check_readiness
 from . import bp
+
+# Load balancers and orchestrators probe in plain http from inside: these two answer on any scheme,
+# where production redirects every other http request to https (a redirect reads as "down").
+any_scheme = talisman(force_https=False)
 
 
 @bp.get("/health")
+@any_scheme
 def health():
     """Tell whether the application can reach its database."""
     db.session.execute(text("SELECT 1"))
     return jsonify(status="ok")
+
+
+@bp.get("/ready")
+@any_scheme
+def ready():
+    """Tell whether this process can serve: 200 when its database and Redis answer, 503 otherwise."""
+    checks = check_readiness()
+    ready = all(result in ("ok", "unused") for result in checks.values())
+    return jsonify(status="ready" if ready else "unavailable", **checks), 200 if ready else 503
 
 
 @bp.get("/regions")

@@ -28,3 +28,10 @@ class MatchingRun(db.Model):
     unmatched: Mapped[dict] = mapped_column(JSON, default=dict)
     solver_seconds: Mapped[float | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(String(2000))
+    # Renewed by the run's worker while it runs (services/matching/lease.py); none for in-process runs.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def lease_lapsed(self, now=None):
+        """Tell whether the run is marked running but its worker stopped renewing its lease."""
+        return (self.status == RunStatus.RUNNING and self.lease_expires_at is not None
+                and self.lease_expires_at < (now or clock.utcnow()))

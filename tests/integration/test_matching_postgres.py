@@ -380,6 +380,31 @@ def test_two_workers_one_killed_mid_run_leave_no_unit_unaccounted(pg_app, postgr
     assert db.session.scalar(select(func.sum(Proposal.quantity))) == min(offered, asked)  # every unit a buyer could get
 
 
+def test_a_run_whose_worker_is_killed_is_shown_stopped_and_closed_without_waiting_for_the_next_run(
+        pg_app, postgres_url, start_worker):
+    held = market()[0].id
+    worker = start_worker(DATABASE_URL=_named(postgres_url, "mp-worker-leased"), MATCHING_LEASE_SECONDS="1")
+    blocker = db.engine.connect()  # the run stops inside its write, behind our lock on one offer's row
+    blocker_pid = blocker.scalar(text("SELECT pg_backend_pid()"))
+    blocker.execute(text("SELECT id FROM offer WHERE id = :id FOR UPDATE"), {"id": held})
+    try:
+        run_matching_task.delay("beat")
+        _wait(lambda: _waiting_behind(blocker_pid))
+        [run] = _runs()
+        first_lease = run.lease_expires_at
+        _wait(lambda: _runs()[0].lease_expires_at > first_lease)  # renewed while the run waits
+        assert not _runs()[0].lease_lapsed() and runs.close_abandoned_runs() == []  # its worker is alive
+        worker.kill()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    _wait(lambda: _runs()[0].lease_lapsed())  # the runs page says "stopped" within the lease, 1 s here
+    _wait(lambda: runs.close_abandoned_runs() == [run.id])  # the beat task, once PostgreSQL freed the lock
+    [closed] = _runs()
+    assert (closed.status, closed.error) == (RunStatus.FAILED, "abandoned: the worker stopped mid-run")
+    assert db.session.scalar(select(func.count(Proposal.id))) == 0
+
+
 def test_a_task_handed_out_too_many_times_is_dropped(pg_app):
     class Request:
         id, retries, is_eager = "poison-task", 0, False

@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from marketplace.extensions import db
 from marketplace.models import User
-from marketplace.services.matching.runs import run_matching
+from marketplace.services.matching.runs import close_abandoned_runs, run_matching
 from marketplace.services.proposals import expire_proposals
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,12 @@ def _delivered_too_often(request):
     count = client.incr(key)
     client.expire(key, 86_400)
     return count > current_app.config["MATCHING_MAX_DELIVERIES"]
+
+
+@shared_task(name="matching.close_abandoned", ignore_result=True)
+def close_abandoned_runs_task():
+    """Mark failed the runs whose worker is gone, without waiting for the next run; safe to run twice."""
+    return close_abandoned_runs()
 
 
 @shared_task(name="proposals.expire", ignore_result=True)

@@ -25,6 +25,7 @@ from ...models import MatchingRun, Proposal
 from ..audit import record_decision
 from ..proposal_mail import announce_proposals
 from ..reservations import StockChanged
+from .lease import first_lease, renewed_lease
 from .market_writes import write_markets
 from .reads import load_demands, load_offers
 from .writes import write_proposals
@@ -43,17 +44,30 @@ def run_matching(trigger, user=None, today=None):
         run = _start(trigger, user)
         attempts = current_app.config["MATCHING_MAX_ATTEMPTS"]
         try:
-            for attempt in range(1, attempts + 1):
-                try:
-                    return _run_once(run, today or clock.today(), user)
-                except StockChanged:
-                    db.session.rollback()  # stock moved while we solved: read again and solve again
-                    if attempt == attempts:
-                        raise
+            with renewed_lease(run.id):
+                for attempt in range(1, attempts + 1):
+                    try:
+                        return _run_once(run, today or clock.today(), user)
+                    except StockChanged:
+                        db.session.rollback()  # stock moved while we solved: read again and solve again
+                        if attempt == attempts:
+                            raise
         except Exception as error:
             db.session.rollback()
             _fail(run, error)
             raise
+
+
+def close_abandoned_runs():
+    """Mark failed every run left running by a worker that is gone; return their ids.
+
+    A live run holds the matching lock; PostgreSQL frees it as soon as a killed worker's connection
+    drops. So a run still marked running while we can take the lock has lost its worker.
+    """
+    if not db.session.scalar(select(MatchingRun.id).where(MatchingRun.status == RunStatus.RUNNING).limit(1)):
+        return []
+    with single_flight() as acquired:
+        return _close_abandoned() if acquired else []
 
 
 @contextmanager
@@ -89,10 +103,17 @@ def _record(run):
 
 
 def _start(trigger, user):
-    # We hold the lock: any run still marked running belongs to a killed worker.
-    for abandoned in db.session.scalars(select(MatchingRun.id).where(MatchingRun.status == RunStatus.RUNNING)).all():
-        _close_stopped_run(abandoned, "abandoned: the worker stopped mid-run")
-    return _record(MatchingRun(trigger=trigger, triggered_by_id=_id(user), status=RunStatus.RUNNING, unmatched={}))
+    _close_abandoned()
+    return _record(MatchingRun(trigger=trigger, triggered_by_id=_id(user), status=RunStatus.RUNNING, unmatched={},
+                               lease_expires_at=first_lease()))
+
+
+def _close_abandoned():
+    """Close the runs marked running; the caller holds the lock, so each belongs to a killed worker."""
+    abandoned = db.session.scalars(select(MatchingRun.id).where(MatchingRun.status == RunStatus.RUNNING)).all()
+    for run_id in abandoned:
+        _close_stopped_run(run_id, "abandoned: the worker stopped mid-run")
+    return abandoned
 
 
 def _fail(run, error):

@@ -1,4 +1,6 @@
 """Proposal and order pages: each side sees and answers its own, others get 404, admins read their regions."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -108,6 +110,16 @@ def test_an_admin_runs_matching_now_and_sees_the_run(app, client, login):
     assert (run.trigger, run.triggered_by_id, run.status) == ("manual", admin.id, "succeeded")
     page = client.get("/admin/matching").get_data(as_text=True)
     assert "FFP3" in page and "50" in page
+
+
+def test_a_run_whose_worker_stopped_renewing_its_lease_is_shown_stopped(app, client, login, clock):
+    db.session.add_all([MatchingRun(trigger="beat", status="running", unmatched={}, lease_expires_at=lease)
+                        for lease in (clock.now() - timedelta(seconds=1), clock.now() + timedelta(seconds=20))])
+    db.session.commit()
+    login(NationalAdminFactory())
+    rows = client.get("/admin/matching").get_data(as_text=True).split("<tbody>")[1].split("<tr>")[1:]
+    # Newest first: the run still renewing its lease, then the one whose worker is gone.
+    assert ["arrêtée : son worker ne répond plus" in row for row in rows] == [False, True]
 
 
 def test_a_regional_admin_sees_the_unmatched_units_of_its_own_region_only(app, client, login):

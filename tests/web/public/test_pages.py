@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from redis import Redis
 
+from marketplace import create_app
 from tests.factories import OrganisationFactory, ProducerFactory, UserFactory
 
 
@@ -90,3 +92,32 @@ def test_the_confirmation_script_is_served_and_loaded_by_every_page(client):
     script = client.get("/static/js/app.js").get_data(as_text=True)
     assert "data-confirm" in script and "confirm(" in script
     assert "/static/js/app.js" in client.get("/").get_data(as_text=True)
+
+
+@pytest.fixture
+def production_client(monkeypatch, tmp_path, sqlite_template):
+    """A client of the production app (https forced), on a copy of the migrated SQLite schema."""
+    database = tmp_path / "production.sqlite3"
+    database.write_bytes(sqlite_template.read_bytes())
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    return create_app("production").test_client()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/health", "/api/v1/ready"])
+def test_health_and_readiness_answer_a_plain_http_probe_where_production_forces_https(production_client, path):
+    plain_http = "http://masques.example.fr"  # the test client would otherwise speak PREFERRED_URL_SCHEME, https
+    assert production_client.get("/catalogue", base_url=plain_http).status_code == 302  # every other page: https
+    response = production_client.get(path, base_url=plain_http)
+    assert response.status_code == 200
+    assert response.get_json()["status"] in ("ok", "ready")
+
+
+def test_readiness_says_which_server_does_not_answer(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:9/0")  # nothing listens on the discard port
+    response = client.get("/api/v1/ready")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "ok", "redis": "ConnectionError"}
+    monkeypatch.setattr(Redis, "ping", lambda self: True)
+    assert client.get("/api/v1/ready").get_json() == {"status": "ready", "database": "ok", "redis": "ok"}
