@@ -389,17 +389,17 @@ def test_a_run_whose_worker_is_killed_is_shown_stopped_and_closed_without_waitin
     blocker.execute(text("SELECT id FROM offer WHERE id = :id FOR UPDATE"), {"id": held})
     try:
         run_matching_task.delay("beat")
-        _wait(lambda: _waiting_behind(blocker_pid))
+        wait_until(lambda: _waiting_behind(blocker_pid), "the run to wait behind our lock")
         [run] = _runs()
         first_lease = run.lease_expires_at
-        _wait(lambda: _runs()[0].lease_expires_at > first_lease)  # renewed while the run waits
+        wait_until(lambda: _runs()[0].lease_expires_at > first_lease, "the lease to be renewed")  # while the run waits
         assert not _runs()[0].lease_lapsed() and runs.close_abandoned_runs() == []  # its worker is alive
         worker.kill()
     finally:
         blocker.rollback()
         blocker.close()
-    _wait(lambda: _runs()[0].lease_lapsed())  # the runs page says "stopped" within the lease, 1 s here
-    _wait(lambda: runs.close_abandoned_runs() == [run.id])  # the beat task, once PostgreSQL freed the lock
+    wait_until(lambda: _runs()[0].lease_lapsed(), "the lease to lapse")  # the runs page says "stopped" within 1 s
+    wait_until(lambda: runs.close_abandoned_runs() == [run.id], "the beat task to close the run")  # lock freed
     [closed] = _runs()
     assert (closed.status, closed.error) == (RunStatus.FAILED, "abandoned: the worker stopped mid-run")
     assert db.session.scalar(select(func.count(Proposal.id))) == 0
