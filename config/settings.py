@@ -3,6 +3,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 
@@ -11,6 +12,11 @@ from marketplace.clock import ZONE_NAME
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+
+
+def _split_list(raw):
+    """Return the non-empty items of a comma-separated setting."""
+    return [item.strip() for item in (raw or "").split(",") if item.strip()]
 
 
 class Base:
@@ -36,6 +42,8 @@ class Base:
         self._read_mail_delivery(env)
         self._read_matching(env)
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
+        # Host names this site answers to (comma-separated); others get 400. Unset: any (see Production).
+        self.TRUSTED_HOSTS = _split_list(env.get("TRUSTED_HOSTS")) or None
         self._read_redis_timeouts(env)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
         self.RATELIMIT_STORAGE_OPTIONS = (
@@ -184,6 +192,8 @@ class Testing(Base):
     def __init__(self):
         super().__init__()
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+        # Mailed links are built on SITE_URL: the test client's own host, so a test can follow them.
+        self.SITE_URL = os.environ.get("SITE_URL", "http://localhost")
         self.RATELIMIT_STORAGE_URI = "memory://"
 
 
@@ -201,6 +211,8 @@ class Production(Base):
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."
             )
+        # A request for another host is refused (400): by default, only SITE_URL's host is served.
+        self.TRUSTED_HOSTS = self.TRUSTED_HOSTS or [urlsplit(self.SITE_URL).hostname]
 
 
 ENVIRONMENTS = {"development": Development, "testing": Testing, "production": Production}

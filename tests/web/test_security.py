@@ -30,6 +30,7 @@ def test_production_refuses_to_start_with_the_default_secret(monkeypatch):
 def test_production_cookies_are_secure(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
+    monkeypatch.setenv("TRUSTED_HOSTS", "masques.example.fr")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"]
@@ -39,3 +40,50 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
 
 def test_without_redis_tasks_run_in_process(app):
     assert app.config["CELERY"]["task_always_eager"] is True
+
+
+# --- mailed links never follow the Host header --------------------------------------------------
+
+
+def test_a_reset_link_asked_for_under_another_host_still_points_at_the_site(app, client, outbox):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    client.post("/auth/forgot-password", data={"email": user.email}, headers={"Host": "evil.example"})
+
+    [mail] = outbox.to(user.email)
+    links = [word for word in outbox.text(mail).split() if "/auth/reset/" in word]
+    assert links and all(link.startswith(app.config["SITE_URL"] + "/auth/reset/") for link in links)
+    assert "evil.example" not in mail.as_string()
+
+
+def _production_app(monkeypatch, tmp_path, **env):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return create_app("production")
+
+
+def test_production_refuses_requests_for_a_host_it_does_not_serve(monkeypatch, tmp_path):
+    app = _production_app(monkeypatch, tmp_path, TRUSTED_HOSTS="masques.example.fr, www.masques.example.fr")
+    client = app.test_client()
+    assert client.get("/api/v1/health", base_url="https://masques.example.fr").status_code == 200
+    assert client.get("/api/v1/health", base_url="https://www.masques.example.fr").status_code == 200
+    refused = client.get("/auth/login", base_url="https://evil.example")
+    assert refused.status_code == 400
+    assert "La demande n'a pas pu être comprise." in refused.get_data(as_text=True)
+
+
+def test_production_without_trusted_hosts_serves_only_the_host_of_site_url(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    app = _production_app(monkeypatch, tmp_path, SITE_URL="https://masques.example.fr")
+    assert app.config["TRUSTED_HOSTS"] == ["masques.example.fr"]
+    assert app.test_client().get("/api/v1/health", base_url="https://evil.example").status_code == 400
+
+
+def test_development_and_tests_accept_any_host_unless_told(monkeypatch):
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    assert settings.load("testing").TRUSTED_HOSTS is None
+    monkeypatch.setenv("TRUSTED_HOSTS", "a.example, b.example")
+    assert settings.load("development").TRUSTED_HOSTS == ["a.example", "b.example"]
