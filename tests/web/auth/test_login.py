@@ -102,3 +102,19 @@ def test_the_home_page_offers_a_logged_in_user_their_area_instead_of_log_in(clie
     page = client.get("/").get_data(as_text=True)
     assert 'href="/producers-area/">Mon espace</a>' in page
     assert 'btn-lg" href="/auth/login"' not in page
+
+UNSAFE_TARGETS = ["////evil.example", "///evil.example/", "/\t/evil.example", "/%2F/evil.example", "/\n/evil.example",
+                  "/.//evil.example", "https:evil.example", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("target", UNSAFE_TARGETS)
+def test_login_never_redirects_off_site_however_the_target_is_written(client, target):
+    user = UserFactory()
+    response = client.post("/auth/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/buyers/demands"
+
+
+@pytest.mark.parametrize("target", UNSAFE_TARGETS)
+def test_the_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/language/en", data={"next": target})
+    assert response.headers["Location"] == "/"
