@@ -61,7 +61,14 @@ class Base:
     EMAIL_TOKEN_MAX_AGE = int(timedelta(days=2).total_seconds())
     PASSWORD_RESET_MAX_AGE = int(timedelta(hours=1).total_seconds())
     INVITATION_MAX_AGE = int(timedelta(days=7).total_seconds())
-    LOGIN_RATE_LIMIT = "5 per minute"
+    # Counted before the password is checked (web/throttle.py); a successful login is taken back.
+    LOGIN_RATE_LIMIT = "5 per minute"  # per client address
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute"  # per email address tried, whatever the client address
+    # Forms that mail a link: per client address, and per recipient (no mail bombing of one inbox).
+    MAIL_LINK_RATE_LIMIT = "10 per hour"
+    MAIL_LINK_RECIPIENT_RATE_LIMIT = "3 per hour"
+    SIGNUP_RATE_LIMIT = "10 per hour"  # per client address
+    INVITATION_RATE_LIMIT = "20 per hour"  # per inviting owner
     # Redis unreachable: Flask-Limiter counts the same limits in this process's memory until Redis
     # answers again (rechecked with backoff), instead of failing the request.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -4,15 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.errors import DomainError
-from ..extensions import limiter
 from ..services import accounts
 from ..web.forms import apply_domain_error
 from ..web.navigation import area_url, is_safe_redirect, locale_of_request
+from ..web.throttle import forgive_this_request, per_address, per_submitted_email, per_user
 from . import bp
 from .forms import AcceptInvitationForm, EmailForm, LoginForm, ResetPasswordForm, SignupForm
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@per_address("SIGNUP_RATE_LIMIT")
 def signup():
     """Register an organisation and its owner."""
     form = SignupForm()
@@ -27,13 +28,9 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
-def _login_failed(response):
-    # Only failed attempts count towards the rate limit: a failure re-renders the form (200).
-    return request.method == "POST" and response.status_code == 200
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed)
+@per_address("LOGIN_RATE_LIMIT")
+@per_submitted_email("LOGIN_ACCOUNT_RATE_LIMIT")
 def login():
     """Log a user in."""
     if current_user.is_authenticated:
@@ -45,6 +42,7 @@ def login():
         except DomainError as error:
             apply_domain_error(form, error)
         else:
+            forgive_this_request()  # only failures count towards the limit
             login_user(user, remember=form.remember.data)
             if session.get("locale") in current_app.config["LANGUAGES"] and session["locale"] != user.locale:
                 accounts.set_locale(user, session["locale"])  # the language chosen before logging in
@@ -76,6 +74,8 @@ def confirm_email(token):
 
 
 @bp.route("/resend-confirmation", methods=["GET", "POST"])
+@per_address("MAIL_LINK_RATE_LIMIT")
+@per_submitted_email("MAIL_LINK_RECIPIENT_RATE_LIMIT")
 def resend_confirmation():
     """Send a new confirmation link."""
     form = EmailForm()
@@ -89,6 +89,8 @@ def resend_confirmation():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@per_address("MAIL_LINK_RATE_LIMIT")
+@per_submitted_email("MAIL_LINK_RECIPIENT_RATE_LIMIT")
 def forgot_password():
     """Ask for a password reset link."""
     form = EmailForm()
@@ -120,6 +122,7 @@ def reset_password(token):
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@per_user("INVITATION_RATE_LIMIT")
 def account():
     """Show the user's organisation, its members, and let the owner invite colleagues."""
     form = EmailForm()
