@@ -61,6 +61,16 @@ def logout():
     return redirect(url_for("public.home"))
 
 
+@bp.post("/logout-everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the current user, on every device, remember cookies included."""
+    accounts.end_all_sessions(current_user)
+    logout_user()
+    flash(_("You are logged out of all your devices."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.get("/confirm/<token>")
 def confirm_email(token):
     """Confirm an email address from the link we mailed."""

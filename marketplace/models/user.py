@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -25,12 +25,21 @@ class User(UserMixin, db.Model):
     admin_region_code: Mapped[str | None] = mapped_column(String(3))
     locale: Mapped[str] = mapped_column(String(5), default="fr")
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session's and remember cookie's id: raising it ends them all (session.py).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
 
     organisation = relationship("Organisation", back_populates="members")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)
+
+    def get_id(self):
+        """Return the login's id for Flask-Login: the user, the session version and when it was issued."""
+        return f"{self.id}:{self.session_version}:{int(clock.utcnow().timestamp())}"
+
+    def end_all_sessions(self):
+        self.session_version += 1
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)

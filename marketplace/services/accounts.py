@@ -129,6 +129,7 @@ def reset_password(token, new_password):
     """Set a new password from a valid reset token and return the user."""
     user = user_from_reset_token(token)
     user.set_password(new_password)
+    user.end_all_sessions()  # whoever held a session or a remember cookie must log in with the new password
     # Whoever can read the inbox has proved the address.
     user.email_confirmed_at = user.email_confirmed_at or clock.utcnow()
     db.session.commit()
@@ -201,6 +202,12 @@ def create_admin(email, full_name, password, region_code=None):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def end_all_sessions(user):
+    """Make every session and remember cookie of user stop working."""
+    user.end_all_sessions()
+    db.session.commit()
 
 
 def set_locale(user, locale):

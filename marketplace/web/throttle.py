@@ -23,7 +23,7 @@ def _submitted_email():
 
 
 def _user_or_address():
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr
+    return f"user:{current_user.id}" if current_user.is_authenticated else request.remote_addr
 
 
 def per_address(setting):
