@@ -17,6 +17,7 @@ from ..domain.access import can_administer_region
 from ..domain.errors import DomainError, ErrorCode, N_
 from ..domain.notifications import (
     Delivery,
+    EVENTS,
     Status,
     Topic,
     is_permanent_smtp_code,
@@ -218,22 +219,28 @@ class OutboxFile:
 
 
 def outbox_files(admin, limit=200):
-    """Return the newest .eml files of the embedded outbox that admin may read."""
+    """Return the newest .eml files of the embedded outbox that admin may read; text None when secret."""
     folder = Path(current_app.config["OUTBOX_DIR"])
     paths = sorted(folder.glob("*.eml"), reverse=True)[:limit] if folder.exists() else []
     messages = {path.name: email.message_from_bytes(path.read_bytes(), policy=policy.default) for path in paths}
-    allowed = set(
-        db.session.scalars(
-            select(Notification.message_id).where(
+    events = dict(
+        db.session.execute(
+            select(Notification.message_id, Notification.event).where(
                 Notification.message_id.in_([m["Message-ID"] for m in messages.values()]), _visible_to(admin)
             )
-        )
+        ).all()
     )
     return [
-        OutboxFile(name, m["Subject"], m["To"], m["Date"].datetime if m["Date"] else None, m.get_body(("plain",)).get_content())
+        OutboxFile(name, m["Subject"], m["To"], m["Date"].datetime if m["Date"] else None, _readable_text(m, events[m["Message-ID"]]))
         for name, m in messages.items()
-        if m["Message-ID"] in allowed
+        if m["Message-ID"] in events
     ]
+
+
+def _readable_text(message, event):
+    spec = EVENTS.get(event)
+    # A digest is built from muted-able mails only, none of which carries a secret.
+    return None if spec is None or spec.carries_secret else message.get_body(("plain",)).get_content()
 
 
 # --- users: preferences and one-click unsubscribe ------------------------------------------
