@@ -60,6 +60,8 @@ EVENTS = {
         Event("confirm_email", N_("Confirm your email address"), carries_secret=True),
         Event("reset_password", N_("Reset your password"), carries_secret=True),
         Event("invitation", N_("You are invited to join %(organisation)s"), carries_secret=True),
+        # Sign-up or invitation of an address that has an account: told by mail, never on the page.
+        Event("already_registered", N_("You already have an account on the mask marketplace")),
         Event("certification_decision", N_("Decision on your %(category)s certification"), Topic.MODERATION),
         Event("offer_decision", N_("Decision on your offer of %(category)s masks"), Topic.MODERATION),
         Event("proposal_new", N_("New proposal: %(quantity)s %(category)s masks")),

@@ -1,4 +1,5 @@
 """People who log in, and invitations to join an organisation."""
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -10,6 +11,18 @@ from .. import clock
 from ..domain.roles import ADMIN_ROLES, Role
 from ..extensions import db
 from .base import UTCDateTime
+
+# A hash of a random password of no one, made once: checked against when an address has no account, so
+# that logging in takes as long whether the address is known or not.
+_NOBODYS_HASH = []
+
+
+def check_password_of_nobody(password):
+    """Spend the time of one password check, for an address that has no account; always False."""
+    if not _NOBODYS_HASH:
+        _NOBODYS_HASH.append(generate_password_hash(secrets.token_urlsafe(16)))
+    check_password_hash(_NOBODYS_HASH[0], password)
+    return False
 
 
 class User(UserMixin, db.Model):

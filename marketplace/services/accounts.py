@@ -11,6 +11,7 @@ from ..extensions import db
 from ..mail import notify
 from ..mail.outbox import external_url
 from ..models import Invitation, Organisation, User
+from ..models.user import check_password_of_nobody
 from ..tokens import make_token, read_token
 
 
@@ -38,9 +39,19 @@ def _check_organisation_fields(data):
 
 
 def register_organisation(data, locale="fr"):
-    """Create an organisation and its owner, then mail the owner a confirmation link."""
+    """Create an organisation and its owner, then mail the owner a confirmation link.
+
+    An address that already has an account gets a mail saying so, and nothing is created: the
+    caller answers the same either way, so the form does not tell who has an account. Return the
+    new owner, or None.
+    """
     siret = _check_organisation_fields(data)
-    _ensure_email_free(data["email"])
+    existing = find_user_by_email(data["email"])
+    if existing is not None:
+        check_password_of_nobody(data["password"])  # the time a new account's hash would take
+        notify(existing, "already_registered")
+        db.session.commit()
+        return None
     kind = OrganisationKind(data["kind"])
     organisation = Organisation(
         name=data["name"].strip(),
@@ -95,7 +106,8 @@ def confirm_email(token):
 def authenticate(email, password):
     """Return the user for these credentials, or raise a DomainError."""
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    # An unknown address costs a password check too: the answer's delay does not tell it apart.
+    if not (user.check_password(password) if user is not None else check_password_of_nobody(password)):
         raise DomainError(N_("Wrong email address or password."), ErrorCode.FORBIDDEN)
     if not user.email_confirmed:
         raise DomainError(
@@ -137,11 +149,19 @@ def reset_password(token, new_password):
 
 
 def invite_colleague(owner, email):
-    """Invite a colleague by email to join the owner's organisation."""
+    """Invite a colleague by email to join the owner's organisation; return the invitation.
+
+    An address that already has an account is mailed that it has one instead (no link to join), and
+    None is returned: the owner's page reads the same, so it does not tell who has an account.
+    """
     if not owner.is_owner or owner.organisation is None:
         raise DomainError(N_("Only the owner of an organisation can invite colleagues."), ErrorCode.FORBIDDEN)
-    _ensure_email_free(email)
     invitation = Invitation(organisation=owner.organisation, email=email.strip().lower(), invited_by=owner)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        notify(existing, "already_registered", invitation=invitation)  # rendered, never saved
+        db.session.commit()
+        return None
     db.session.add(invitation)
     db.session.flush()
     token = make_token("invite", {"invitation": invitation.id})

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from marketplace.domain.organisations import OrganisationKind
@@ -118,3 +120,23 @@ def test_login_never_redirects_off_site_however_the_target_is_written(client, ta
 def test_the_language_switch_never_redirects_off_site(client, target):
     response = client.post("/language/en", data={"next": target})
     assert response.headers["Location"] == "/"
+
+
+def test_login_checks_a_password_hash_whether_the_address_exists_or_not(client, monkeypatch):
+    import marketplace.models.user as user_module
+
+    checked = []
+    real_check = user_module.check_password_hash
+    monkeypatch.setattr(user_module, "check_password_hash", lambda *args: checked.append(1) or real_check(*args))
+    known = UserFactory()
+
+    first = client.post("/auth/login", data={"email": known.email, "password": "wrong one"}).get_data(as_text=True)
+    second = client.post("/auth/login", data={"email": "nobody@example.fr", "password": "wrong one"}).get_data(as_text=True)
+
+    assert checked == [1, 1]
+    assert without_form_tokens(first.replace(known.email, "X")) == without_form_tokens(second.replace("nobody@example.fr", "X"))
+
+
+def without_form_tokens(page):
+    """Return page without its CSRF tokens, which differ between any two pages."""
+    return re.sub(r'(name="csrf_token"[^>]*value=|value=)"[\w-]+\.[\w-]+\.[\w-]+"', "TOKEN", page)
