@@ -4,6 +4,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -89,3 +90,19 @@ class Invitation(db.Model):
     @property
     def is_pending(self):
         return self.accepted_at is None
+
+
+class PasswordResetToken(db.Model):
+    """A mailed password reset link: only the SHA-256 of its random token is kept, and it works once."""
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.utcnow)
+    # Set when the link was used, or when a newer link replaced it.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+    user = relationship("User")

@@ -1,6 +1,10 @@
 """Sign-up, email confirmation, password reset, invitations and administrators."""
+import hashlib
+import secrets
+from datetime import timedelta
+
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .. import clock
 from ..domain.errors import DomainError, ErrorCode, N_
@@ -10,7 +14,7 @@ from ..domain.roles import Role, member_role_for
 from ..extensions import db
 from ..mail import notify
 from ..mail.outbox import external_url
-from ..models import Invitation, Organisation, User
+from ..models import Invitation, Organisation, PasswordResetToken, User
 from ..models.user import check_password_of_nobody
 from ..tokens import make_token, read_token
 
@@ -117,29 +121,62 @@ def authenticate(email, password):
 
 
 def request_password_reset(email):
-    """Mail a reset link if the address belongs to a user; say nothing either way."""
+    """Mail a single-use reset link if the address belongs to a user; say nothing either way.
+
+    The link carries a random token of which only the SHA-256 is stored; any earlier link of the
+    user stops working.
+    """
     user = find_user_by_email(email)
     if user is None:
         return
-    # The hash fragment makes the link single-use: it stops matching once the password changes.
-    token = make_token("reset", {"user": user.id, "pw": user.password_hash[-16:]})
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=clock.utcnow(), superseded=True)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(PasswordResetToken(user=user, token_hash=_digest(token)))
     link = external_url("auth.reset_password", token=token)
     notify(user, "reset_password", user=user, link=link)
     db.session.commit()
 
 
-def user_from_reset_token(token):
-    """Return the user a reset token is for, or raise if it is invalid, expired or used."""
-    payload = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    user = db.session.get(User, payload["user"])
-    if user is None or user.password_hash[-16:] != payload["pw"]:
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _reset_token(token):
+    """Return the stored reset token for a link's token, or raise if it is unknown, used, replaced or expired."""
+    stored = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _digest(token)))
+    if stored is None:
+        raise DomainError(N_("This link is not valid."), ErrorCode.INVALID)
+    if stored.superseded:
+        raise DomainError(N_("A newer link has been sent to you since: please use the last one."), ErrorCode.EXPIRED)
+    if stored.used_at is not None:
         raise DomainError(N_("This link has already been used."), ErrorCode.EXPIRED)
-    return user
+    max_age = timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if clock.utcnow() - stored.created_at > max_age:
+        raise DomainError(N_("This link has expired. Please ask for a new one."), ErrorCode.EXPIRED)
+    return stored
+
+
+def user_from_reset_token(token):
+    """Return the user a reset token is for, or raise if it is invalid, expired, used or replaced."""
+    return _reset_token(token).user
 
 
 def reset_password(token, new_password):
-    """Set a new password from a valid reset token and return the user."""
-    user = user_from_reset_token(token)
+    """Set a new password from a valid reset token, used up at once, and return the user."""
+    stored = _reset_token(token)
+    claimed = db.session.execute(  # two submissions at once: only one finds the token unused
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == stored.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=clock.utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(N_("This link has already been used."), ErrorCode.EXPIRED)
+    user = stored.user
     user.set_password(new_password)
     user.end_all_sessions()  # whoever held a session or a remember cookie must log in with the new password
     # Whoever can read the inbox has proved the address.

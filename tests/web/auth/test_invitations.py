@@ -3,7 +3,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import User
 from tests.factories import UserFactory
-from tests.web.auth.test_login import without_form_tokens
+from tests.support.pages import without_form_tokens
 
 
 def test_an_owner_invites_a_colleague_who_joins_the_organisation(client, login, outbox):

@@ -1,10 +1,9 @@
-import re
-
 import pytest
 
 from marketplace.domain.organisations import OrganisationKind
 from tests.conftest import PASSWORD
 from tests.factories import AdminFactory, ProducerFactory, UserFactory
+from tests.support.pages import without_form_tokens
 from tests.web.auth.test_signup import signup_data
 
 
@@ -136,7 +135,3 @@ def test_login_checks_a_password_hash_whether_the_address_exists_or_not(client, 
     assert checked == [1, 1]
     assert without_form_tokens(first.replace(known.email, "X")) == without_form_tokens(second.replace("nobody@example.fr", "X"))
 
-
-def without_form_tokens(page):
-    """Return page without its CSRF tokens, which differ between any two pages."""
-    return re.sub(r'(name="csrf_token"[^>]*value=|value=)"[\w-]+\.[\w-]+\.[\w-]+"', "TOKEN", page)
