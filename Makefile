@@ -33,11 +33,14 @@ update-translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ --no-location --sort-output -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations --no-fuzzy-matching
 
+migrate: export MARKETPLACE_ENV ?= development
 migrate: $(VENV)/.installed
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 
-## Run the marketplace: SQLite under instance/, tasks in-process, mail to instance/outbox/.
+## Run the marketplace: SQLite under instance/, tasks in-process, mail to instance/outbox/. The development
+## environment is named explicitly: without it (or a SECRET_KEY), wsgi.py refuses the development secret.
+run: export MARKETPLACE_ENV = development
 run: translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000

@@ -186,12 +186,14 @@ class Base:
 class Development(Base):
     """Local development: the embedded default."""
 
+    MARKETPLACE_ENV = "development"
     DEBUG = True
 
 
 class Testing(Base):
     """The test suite: temporary database, no CSRF in the client unless a test asks for it."""
 
+    MARKETPLACE_ENV = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
@@ -207,6 +209,7 @@ class Testing(Base):
 class Production(Base):
     """Production: real secrets required, secure cookies, HTTPS."""
 
+    MARKETPLACE_ENV = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
@@ -226,9 +229,19 @@ ENVIRONMENTS = {"development": Development, "testing": Testing, "production": Pr
 
 
 def load(name=None):
-    """Return the settings object for MARKETPLACE_ENV (or the given name)."""
-    name = name or os.environ.get("MARKETPLACE_ENV", "development")
+    """Return the settings object for the given environment name, or for MARKETPLACE_ENV.
+
+    Without a name (what wsgi.py and the Celery worker do), the development secret is refused unless
+    MARKETPLACE_ENV names development (or testing) explicitly: a server started with no environment
+    at all must not sign sessions with a key everyone can read in this file.
+    """
+    explicit = name or os.environ.get("MARKETPLACE_ENV")
     try:
-        return ENVIRONMENTS[name]()
+        config = ENVIRONMENTS[explicit or "development"]()
     except KeyError:
-        raise RuntimeError(f"Unknown MARKETPLACE_ENV {name!r}; use one of {sorted(ENVIRONMENTS)}")
+        raise RuntimeError(f"Unknown MARKETPLACE_ENV {explicit!r}; use one of {sorted(ENVIRONMENTS)}")
+    if config.SECRET_KEY == DEFAULT_SECRET_KEY and explicit not in ("development", "testing"):
+        raise RuntimeError(
+            "SECRET_KEY is not set: export SECRET_KEY, or MARKETPLACE_ENV=development to run with the development key."
+        )
+    return config

@@ -1,3 +1,6 @@
+import runpy
+from pathlib import Path
+
 import pytest
 
 from config import settings
@@ -87,3 +90,26 @@ def test_development_and_tests_accept_any_host_unless_told(monkeypatch):
     assert settings.load("testing").TRUSTED_HOSTS is None
     monkeypatch.setenv("TRUSTED_HOSTS", "a.example, b.example")
     assert settings.load("development").TRUSTED_HOSTS == ["a.example", "b.example"]
+
+
+# --- fail-closed: what gunicorn loads ----------------------------------------------------------------
+
+WSGI = str(Path(__file__).resolve().parents[2] / "wsgi.py")
+
+
+def test_wsgi_refuses_the_development_secret_unless_development_is_said(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/w.sqlite3")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("MARKETPLACE_ENV", raising=False)
+    with pytest.raises(RuntimeError, match="MARKETPLACE_ENV=development"):
+        runpy.run_path(WSGI)
+
+    monkeypatch.setenv("MARKETPLACE_ENV", "development")
+    assert runpy.run_path(WSGI)["app"].config["SECRET_KEY"] == settings.DEFAULT_SECRET_KEY
+
+
+def test_wsgi_starts_with_a_real_secret_and_no_environment_named(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/w.sqlite3")
+    monkeypatch.setenv("SECRET_KEY", "y" * 40)
+    monkeypatch.delenv("MARKETPLACE_ENV", raising=False)
+    assert runpy.run_path(WSGI)["app"].config["SECRET_KEY"] == "y" * 40
