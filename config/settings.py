@@ -44,6 +44,8 @@ class Base:
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
         # Host names this site answers to (comma-separated); others get 400. Unset: any (see Production).
         self.TRUSTED_HOSTS = _split_list(env.get("TRUSTED_HOSTS")) or None
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are believed; 0: none.
+        self.TRUSTED_PROXY_HOPS = int(env.get("TRUSTED_PROXY_HOPS") or "0")
         self._read_redis_timeouts(env)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
         self.RATELIMIT_STORAGE_OPTIONS = (

@@ -2,6 +2,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+from flask import request
 
 from config import settings
 from marketplace import create_app
@@ -113,3 +114,55 @@ def test_wsgi_starts_with_a_real_secret_and_no_environment_named(monkeypatch, tm
     monkeypatch.setenv("SECRET_KEY", "y" * 40)
     monkeypatch.delenv("MARKETPLACE_ENV", raising=False)
     assert runpy.run_path(WSGI)["app"].config["SECRET_KEY"] == "y" * 40
+
+
+# --- behind a proxy ------------------------------------------------------------------------------------
+
+
+def failed_logins_through_proxy(client, user, client_address, count):
+    headers = {"X-Forwarded-For": client_address, "X-Forwarded-Proto": "https"}
+    return [
+        client.post("/auth/login", data={"email": f"{n}{user.email}", "password": "no"}, headers=headers,
+                    environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code
+        for n in range(count)
+    ]
+
+
+def test_behind_one_trusted_proxy_the_login_limit_counts_each_client_address(app, monkeypatch, tmp_path):
+    from tests.conftest import build_app
+    from tests.factories import UserFactory
+
+    monkeypatch.setenv("TRUSTED_PROXY_HOPS", "1")
+    proxied = build_app(monkeypatch, tmp_path, app.config["SQLALCHEMY_DATABASE_URI"])
+    user = UserFactory()
+    client = proxied.test_client()
+
+    assert failed_logins_through_proxy(client, user, "198.51.100.1", 6) == [200] * 5 + [429]
+    assert failed_logins_through_proxy(client, user, "198.51.100.2", 1) == [200]
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(client):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    assert failed_logins_through_proxy(client, user, "198.51.100.1", 5) == [200] * 5
+    assert failed_logins_through_proxy(client, user, "198.51.100.2", 1) == [429]
+
+
+def _scheme_and_client_seen_by(app):
+    app.add_url_rule("/_seen", "seen", lambda: f"{request.scheme} {request.remote_addr}")
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1"}
+    response = app.test_client().get("/_seen", base_url="http://masques.example.fr", headers=forwarded,
+                                     environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    return response.get_data(as_text=True)
+
+
+def test_behind_a_trusted_proxy_the_app_sees_https_and_the_client_address(monkeypatch, tmp_path):
+    proxied = _production_app(monkeypatch, tmp_path, TRUSTED_HOSTS="masques.example.fr", TRUSTED_PROXY_HOPS="1")
+    assert proxied.config["TRUSTED_PROXY_HOPS"] == 1
+    assert _scheme_and_client_seen_by(proxied) == "https 198.51.100.1"
+
+
+def test_without_trusted_proxies_the_app_sees_the_connection_itself(app):
+    assert app.config["TRUSTED_PROXY_HOPS"] == 0
+    assert _scheme_and_client_seen_by(app) == "http 10.0.0.2"
