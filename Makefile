@@ -45,11 +45,13 @@ run: translations migrate
 	$(BIN)/flask seed-demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-## Check the code: ruff (errors, import order, time read only through marketplace/clock.py) and the
-## import-linter contracts of pyproject.toml (the layers, blueprints independent, no worker import).
+## Check the code: ruff (errors, import order, time read only through marketplace/clock.py), the
+## import-linter contracts of pyproject.toml (the layers, blueprints independent, no worker import) and
+## bandit (security; its few skips are commented where they are).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit -q -c pyproject.toml -r marketplace workers config wsgi.py
 
 ## Run every test: the lint, then unit tests on SQLite, integration tests on real PostgreSQL, Redis, Celery,
 ## SMTP and browser tests; then the unit, service and web tests again with the clock CLOCK_SHIFT_DAYS ahead.

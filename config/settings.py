@@ -11,7 +11,8 @@ from marketplace.clock import ZONE_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
-DEFAULT_SECRET_KEY = "dev-only-not-secret"
+# Bandit B105: a known key on purpose, for development only; load() refuses it unless MARKETPLACE_ENV says so.
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # nosec B105
 
 
 def _split_list(raw):
@@ -87,7 +88,8 @@ class Base:
     # A report received with a form that had errors is kept this long for the corrected submission.
     PENDING_REPORT_MAX_AGE = timedelta(hours=2)
     FORCE_HTTPS = False
-    DEMO_PASSWORD = "masques2020"
+    # Bandit B105: the demo accounts' password is published in the README; seed-demo refuses production.
+    DEMO_PASSWORD = "masques2020"  # nosec B105
     # Orders "of the order of 50,000 units" (the Economy ministry's note "Masques à destination des
     # entreprises", 24 April 2020): the smallest demand, and the lot a pool must reach.
     MIN_ORDER_VOLUME = 50_000
