@@ -4,10 +4,12 @@ from sqlalchemy import text
 
 from ..domain.geography import departements, regions
 from ..extensions import db
+from ..web.access import public
 from . import bp
 
 
 @bp.get("/health")
+@public
 def health():
     """Tell whether the application can reach its database."""
     db.session.execute(text("SELECT 1"))
@@ -15,6 +17,7 @@ def health():
 
 
 @bp.get("/regions")
+@public
 def list_regions():
     """List the regions and their départements with their official codes."""
     return jsonify(

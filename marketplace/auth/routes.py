@@ -1,10 +1,11 @@
 """Sign-up, log-in, email confirmation, password reset and invitations."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..domain.errors import DomainError
 from ..services import accounts
+from ..web.access import public, signed_in
 from ..web.forms import apply_domain_error
 from ..web.navigation import area_url, is_safe_redirect, locale_of_request
 from ..web.throttle import forgive_this_request, per_address, per_submitted_email, per_user
@@ -14,6 +15,7 @@ from .forms import AcceptInvitationForm, EmailForm, LoginForm, ResetPasswordForm
 
 @bp.route("/signup", methods=["GET", "POST"])
 @per_address("SIGNUP_RATE_LIMIT")
+@public
 def signup():
     """Register an organisation and its owner."""
     form = SignupForm()
@@ -31,6 +33,7 @@ def signup():
 @bp.route("/login", methods=["GET", "POST"])
 @per_address("LOGIN_RATE_LIMIT")
 @per_submitted_email("LOGIN_ACCOUNT_RATE_LIMIT")
+@public
 def login():
     """Log a user in."""
     if current_user.is_authenticated:
@@ -53,7 +56,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@signed_in
 def logout():
     """Log the current user out."""
     logout_user()
@@ -62,7 +65,7 @@ def logout():
 
 
 @bp.post("/logout-everywhere")
-@login_required
+@signed_in
 def logout_everywhere():
     """End every session of the current user, on every device, remember cookies included."""
     accounts.end_all_sessions(current_user)
@@ -72,6 +75,7 @@ def logout_everywhere():
 
 
 @bp.get("/confirm/<token>")
+@public
 def confirm_email(token):
     """Confirm an email address from the link we mailed."""
     try:
@@ -86,6 +90,7 @@ def confirm_email(token):
 @bp.route("/resend-confirmation", methods=["GET", "POST"])
 @per_address("MAIL_LINK_RATE_LIMIT")
 @per_submitted_email("MAIL_LINK_RECIPIENT_RATE_LIMIT")
+@public
 def resend_confirmation():
     """Send a new confirmation link."""
     form = EmailForm()
@@ -101,6 +106,7 @@ def resend_confirmation():
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @per_address("MAIL_LINK_RATE_LIMIT")
 @per_submitted_email("MAIL_LINK_RECIPIENT_RATE_LIMIT")
+@public
 def forgot_password():
     """Ask for a password reset link."""
     form = EmailForm()
@@ -112,6 +118,7 @@ def forgot_password():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
 def reset_password(token):
     """Choose a new password from a reset link."""
     try:
@@ -131,7 +138,7 @@ def reset_password(token):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@signed_in
 @per_user("INVITATION_RATE_LIMIT")
 def account():
     """Show the user's organisation, its members, and let the owner invite colleagues."""
@@ -148,6 +155,7 @@ def account():
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
 def accept_invitation(token):
     """Join an organisation from an invitation link."""
     try:
