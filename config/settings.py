@@ -3,6 +3,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 
@@ -10,7 +11,13 @@ from marketplace.clock import ZONE_NAME
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
-DEFAULT_SECRET_KEY = "dev-only-not-secret"
+# Bandit B105: a known key on purpose, for development only; load() refuses it unless MARKETPLACE_ENV says so.
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # nosec B105
+
+
+def _split_list(raw):
+    """Return the non-empty items of a comma-separated setting."""
+    return [item.strip() for item in (raw or "").split(",") if item.strip()]
 
 
 class Base:
@@ -36,6 +43,10 @@ class Base:
         self._read_mail_delivery(env)
         self._read_matching(env)
         self.SITE_URL = env.get("SITE_URL", "http://127.0.0.1:5000")
+        # Host names this site answers to (comma-separated); others get 400. Unset: any (see Production).
+        self.TRUSTED_HOSTS = _split_list(env.get("TRUSTED_HOSTS")) or None
+        # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Port are believed; 0: none.
+        self.TRUSTED_PROXY_HOPS = int(env.get("TRUSTED_PROXY_HOPS") or "0")
         self._read_redis_timeouts(env)
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI") or self.REDIS_URL or "memory://"
         self.RATELIMIT_STORAGE_OPTIONS = (
@@ -54,7 +65,14 @@ class Base:
     EMAIL_TOKEN_MAX_AGE = int(timedelta(days=2).total_seconds())
     PASSWORD_RESET_MAX_AGE = int(timedelta(hours=1).total_seconds())
     INVITATION_MAX_AGE = int(timedelta(days=7).total_seconds())
-    LOGIN_RATE_LIMIT = "5 per minute"
+    # Counted before the password is checked (web/throttle.py); a successful login is taken back.
+    LOGIN_RATE_LIMIT = "5 per minute"  # per client address
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute"  # per email address tried, whatever the client address
+    # Forms that mail a link: per client address, and per recipient (no mail bombing of one inbox).
+    MAIL_LINK_RATE_LIMIT = "10 per hour"
+    MAIL_LINK_RECIPIENT_RATE_LIMIT = "3 per hour"
+    SIGNUP_RATE_LIMIT = "10 per hour"  # per client address
+    INVITATION_RATE_LIMIT = "20 per hour"  # per inviting owner
     # Redis unreachable: Flask-Limiter counts the same limits in this process's memory until Redis
     # answers again (rechecked with backoff), instead of failing the request.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -71,7 +89,8 @@ class Base:
     # A report received with a form that had errors is kept this long for the corrected submission.
     PENDING_REPORT_MAX_AGE = timedelta(hours=2)
     FORCE_HTTPS = False
-    DEMO_PASSWORD = "masques2020"
+    # Bandit B105: the demo accounts' password is published in the README; seed-demo refuses production.
+    DEMO_PASSWORD = "masques2020"  # nosec B105
     # Orders "of the order of 50,000 units" (the Economy ministry's note "Masques à destination des
     # entreprises", 24 April 2020): the smallest demand, and the lot a pool must reach.
     MIN_ORDER_VOLUME = 50_000
@@ -179,12 +198,14 @@ class Base:
 class Development(Base):
     """Local development: the embedded default."""
 
+    MARKETPLACE_ENV = "development"
     DEBUG = True
 
 
 class Testing(Base):
     """The test suite: temporary database, no CSRF in the client unless a test asks for it."""
 
+    MARKETPLACE_ENV = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True
@@ -192,12 +213,15 @@ class Testing(Base):
     def __init__(self):
         super().__init__()
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
+        # Mailed links are built on SITE_URL: the test client's own host, so a test can follow them.
+        self.SITE_URL = os.environ.get("SITE_URL", "http://localhost")
         self.RATELIMIT_STORAGE_URI = "memory://"
 
 
 class Production(Base):
     """Production: real secrets required, secure cookies, HTTPS."""
 
+    MARKETPLACE_ENV = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = True
@@ -209,15 +233,27 @@ class Production(Base):
             raise RuntimeError(
                 "SECRET_KEY must be set to a random value of at least 32 characters in production."
             )
+        # A request for another host is refused (400): by default, only SITE_URL's host is served.
+        self.TRUSTED_HOSTS = self.TRUSTED_HOSTS or [urlsplit(self.SITE_URL).hostname]
 
 
 ENVIRONMENTS = {"development": Development, "testing": Testing, "production": Production}
 
 
 def load(name=None):
-    """Return the settings object for MARKETPLACE_ENV (or the given name)."""
-    name = name or os.environ.get("MARKETPLACE_ENV", "development")
+    """Return the settings object for the given environment name, or for MARKETPLACE_ENV.
+
+    Without a name (what wsgi.py and the Celery worker do), the development secret is refused unless
+    MARKETPLACE_ENV names development (or testing) explicitly: a server started with no environment
+    at all must not sign sessions with a key everyone can read in this file.
+    """
+    explicit = name or os.environ.get("MARKETPLACE_ENV")
     try:
-        return ENVIRONMENTS[name]()
+        config = ENVIRONMENTS[explicit or "development"]()
     except KeyError:
-        raise RuntimeError(f"Unknown MARKETPLACE_ENV {name!r}; use one of {sorted(ENVIRONMENTS)}")
+        raise RuntimeError(f"Unknown MARKETPLACE_ENV {explicit!r}; use one of {sorted(ENVIRONMENTS)}")
+    if config.SECRET_KEY == DEFAULT_SECRET_KEY and explicit not in ("development", "testing"):
+        raise RuntimeError(
+            "SECRET_KEY is not set: export SECRET_KEY, or MARKETPLACE_ENV=development to run with the development key."
+        )
+    return config

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import settings
 
@@ -16,12 +17,20 @@ def create_app(config=None):
         template_folder=str(ROOT / "templates"),
     )
     app.config.from_object(config if config is not None and not isinstance(config, str) else settings.load(config))
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_proxies(app):
+    """Believe the forwarded client address, scheme and host of TRUSTED_PROXY_HOPS proxies in front of the app."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_extensions(app):

@@ -31,6 +31,8 @@ def seed_demo_command(if_empty):
     """Load a realistic demo data set and print the demo logins."""
     from .demo import seed
 
+    if current_app.config["MARKETPLACE_ENV"] == "production":
+        raise click.ClickException("seed-demo refuses to run in production: its accounts share a published password.")
     if if_empty and db.session.scalar(select(func.count()).select_from(User)):
         click.echo("Database already has data; demo data not loaded.")
         return

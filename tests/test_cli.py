@@ -97,3 +97,11 @@ def test_the_demo_shows_a_live_market_whatever_the_date_it_is_loaded_on(app, cli
     assert db.session.scalar(live_offers) >= 3
     assert db.session.scalar(pending) >= 3
     assert "Livré en" in client.get("/catalogue").get_data(as_text=True)
+
+
+def test_seed_demo_refuses_to_run_in_production(app):
+    app.config["MARKETPLACE_ENV"] = "production"
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "refuses to run in production" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0

@@ -5,6 +5,7 @@ from sqlalchemy import text
 from ..domain.geography import departements, regions
 from ..extensions import db, talisman
 from ..services.readiness import check_readiness
+from ..web.access import public
 from . import bp
 
 # Load balancers and orchestrators probe in plain http from inside: these two answer on any scheme,
@@ -13,6 +14,7 @@ any_scheme = talisman(force_https=False)
 
 
 @bp.get("/health")
+@public
 @any_scheme
 def health():
     """Tell whether the application can reach its database."""
@@ -30,6 +32,7 @@ def ready():
 
 
 @bp.get("/regions")
+@public
 def list_regions():
     """List the regions and their départements with their official codes."""
     return jsonify(

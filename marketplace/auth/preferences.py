@@ -1,12 +1,13 @@
 """Which mails a user gets: the preferences page, and the one-click unsubscribe link of every mail."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..domain.errors import DomainError
 from ..domain.notifications import DELIVERY_LABELS, TOPIC_LABELS, Topic
 from ..extensions import csrf
 from ..services import notifications
+from ..web.access import public, signed_in
 from . import bp
 from .forms import MailPreferencesForm
 
@@ -14,7 +15,7 @@ PreferencesForm = MailPreferencesForm.for_topics(Topic, DELIVERY_LABELS, TOPIC_L
 
 
 @bp.route("/account/mail", methods=["GET", "POST"])
-@login_required
+@signed_in
 def mail_preferences():
     """Let the user choose, per topic, mail right away, in a daily digest, or none."""
     form = PreferencesForm(data={str(t): str(d) for t, d in notifications.preferences_of(current_user).items()})
@@ -28,6 +29,7 @@ def mail_preferences():
 # Mail clients POST here without a session or CSRF token (RFC 8058); the signed token is the proof.
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
+@public
 def unsubscribe(token):
     """Ask for confirmation (GET, which link scanners follow), then turn the topic off (POST)."""
     if request.method == "GET":

@@ -1,18 +1,21 @@
 """Sign-up, log-in, email confirmation, password reset and invitations."""
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..domain.errors import DomainError
-from ..extensions import limiter
 from ..services import accounts
+from ..web.access import public, signed_in
 from ..web.forms import apply_domain_error
 from ..web.navigation import area_url, is_safe_redirect, locale_of_request
+from ..web.throttle import forgive_this_request, per_address, per_submitted_email, per_user
 from . import bp
 from .forms import AcceptInvitationForm, EmailForm, LoginForm, ResetPasswordForm, SignupForm
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@per_address("SIGNUP_RATE_LIMIT")
+@public
 def signup():
     """Register an organisation and its owner."""
     form = SignupForm()
@@ -27,13 +30,10 @@ def signup():
     return render_template("auth/signup.html", form=form)
 
 
-def _login_failed(response):
-    # Only failed attempts count towards the rate limit: a failure re-renders the form (200).
-    return request.method == "POST" and response.status_code == 200
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], deduct_when=_login_failed)
+@per_address("LOGIN_RATE_LIMIT")
+@per_submitted_email("LOGIN_ACCOUNT_RATE_LIMIT")
+@public
 def login():
     """Log a user in."""
     if current_user.is_authenticated:
@@ -45,6 +45,7 @@ def login():
         except DomainError as error:
             apply_domain_error(form, error)
         else:
+            forgive_this_request()  # only failures count towards the limit
             login_user(user, remember=form.remember.data)
             if session.get("locale") in current_app.config["LANGUAGES"] and session["locale"] != user.locale:
                 accounts.set_locale(user, session["locale"])  # the language chosen before logging in
@@ -55,7 +56,7 @@ def login():
 
 
 @bp.post("/logout")
-@login_required
+@signed_in
 def logout():
     """Log the current user out."""
     logout_user()
@@ -63,7 +64,18 @@ def logout():
     return redirect(url_for("public.home"))
 
 
+@bp.post("/logout-everywhere")
+@signed_in
+def logout_everywhere():
+    """End every session of the current user, on every device, remember cookies included."""
+    accounts.end_all_sessions(current_user)
+    logout_user()
+    flash(_("You are logged out of all your devices."), "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.get("/confirm/<token>")
+@public
 def confirm_email(token):
     """Confirm an email address from the link we mailed."""
     try:
@@ -76,6 +88,9 @@ def confirm_email(token):
 
 
 @bp.route("/resend-confirmation", methods=["GET", "POST"])
+@per_address("MAIL_LINK_RATE_LIMIT")
+@per_submitted_email("MAIL_LINK_RECIPIENT_RATE_LIMIT")
+@public
 def resend_confirmation():
     """Send a new confirmation link."""
     form = EmailForm()
@@ -89,6 +104,9 @@ def resend_confirmation():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@per_address("MAIL_LINK_RATE_LIMIT")
+@per_submitted_email("MAIL_LINK_RECIPIENT_RATE_LIMIT")
+@public
 def forgot_password():
     """Ask for a password reset link."""
     form = EmailForm()
@@ -100,6 +118,7 @@ def forgot_password():
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
 def reset_password(token):
     """Choose a new password from a reset link."""
     try:
@@ -119,7 +138,8 @@ def reset_password(token):
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@signed_in
+@per_user("INVITATION_RATE_LIMIT")
 def account():
     """Show the user's organisation, its members, and let the owner invite colleagues."""
     form = EmailForm()
@@ -135,6 +155,7 @@ def account():
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
 def accept_invitation(token):
     """Join an organisation from an invitation link."""
     try:

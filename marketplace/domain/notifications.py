@@ -37,11 +37,16 @@ DELIVERY_LABELS = {
 
 @dataclass(frozen=True)
 class Event:
-    """One kind of mail: its template (emails/<name>.txt and .html), subject, and topic if non-essential."""
+    """One kind of mail: its template (emails/<name>.txt and .html), subject, and topic if non-essential.
+
+    A mail that carries a secret (a link that logs in, resets a password or joins an organisation) is
+    shown to administrators as its metadata only: date, recipient, subject.
+    """
 
     name: str
     subject: str
     topic: Topic | None = None
+    carries_secret: bool = False
 
     @property
     def is_essential(self):
@@ -52,9 +57,11 @@ class Event:
 EVENTS = {
     event.name: event
     for event in (
-        Event("confirm_email", N_("Confirm your email address")),
-        Event("reset_password", N_("Reset your password")),
-        Event("invitation", N_("You are invited to join %(organisation)s")),
+        Event("confirm_email", N_("Confirm your email address"), carries_secret=True),
+        Event("reset_password", N_("Reset your password"), carries_secret=True),
+        Event("invitation", N_("You are invited to join %(organisation)s"), carries_secret=True),
+        # Sign-up or invitation of an address that has an account: told by mail, never on the page.
+        Event("already_registered", N_("You already have an account on the mask marketplace")),
         Event("certification_decision", N_("Decision on your %(category)s certification"), Topic.MODERATION),
         Event("offer_decision", N_("Decision on your offer of %(category)s masks"), Topic.MODERATION),
         Event("proposal_new", N_("New proposal: %(quantity)s %(category)s masks")),

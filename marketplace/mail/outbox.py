@@ -5,7 +5,7 @@ import uuid
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -67,10 +67,8 @@ def unsubscribe_link(user, topic):
 
 
 def external_url(endpoint, **values):
-    """Build an absolute link: the request's host in a request, SITE_URL elsewhere (tasks, CLI)."""
+    """Build an absolute link on SITE_URL, never on the request's Host header (which the client chooses)."""
     values.pop("_external", None)
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
     site = urlsplit(current_app.config["SITE_URL"])
     adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme)
     return adapter.build(endpoint, values, force_external=True)

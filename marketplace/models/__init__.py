@@ -10,9 +10,9 @@ from .organisation import Organisation
 from .pool import Pool, PoolMembership
 from .proposal import Proposal
 from .refund import BeneficiaryShare, ExternalFunding, ExternalOrder
-from .user import Invitation, User
+from .user import Invitation, PasswordResetToken, User
 
 __all__ = [
     "AuditEntry", "BeneficiaryShare", "Certification", "Demand", "ExternalFunding", "ExternalOrder", "Invitation", "MailPreference", "MatchingRun", "Notification", "Offer", "OfferRegion", "Order",
-    "Organisation", "Pool", "PoolMembership", "Proposal", "User",
+    "Organisation", "PasswordResetToken", "Pool", "PoolMembership", "Proposal", "User",
 ]

@@ -1,12 +1,12 @@
 """An order's page, its purchase order as PDF, and the buyer's payment record."""
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..clock import date_in_france
 from ..domain.errors import DomainError
 from ..services import orders
-from ..web.access import ensure_can_see_order
+from ..web.access import ensure_can_see_order, signed_in
 from ..web.forms import apply_domain_error
 from . import bp
 from .forms import PaymentForm
@@ -31,7 +31,7 @@ def _render(order, form):
 
 
 @bp.get("/<int:order_id>")
-@login_required
+@signed_in
 def show(order_id):
     """Show an order: quantities, unit price, totals excluding and including tax, payment."""
     order = _visible_order(order_id)
@@ -40,7 +40,7 @@ def show(order_id):
 
 
 @bp.post("/<int:order_id>/payment")
-@login_required
+@signed_in
 def record_payment(order_id):
     """Record the payment reference (mandat) and date of an order: the buyer only."""
     order = _visible_order(order_id)
@@ -59,7 +59,7 @@ def record_payment(order_id):
 
 
 @bp.get("/<int:order_id>/purchase-order.pdf")
-@login_required
+@signed_in
 def purchase_order(order_id):
     """Download the purchase order (bon de commande) as PDF, with its number and date."""
     order = _visible_order(order_id)

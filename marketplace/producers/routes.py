@@ -4,14 +4,14 @@ from decimal import Decimal
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Certification, Offer
 from ..services import certifications, offer_import, offers
 from ..services.administration import audit_trail
-from ..web.access import ensure_document_access, ensure_member_of, producer_required
+from ..web.access import ensure_document_access, ensure_member_of, producer_required, signed_in
 from ..web.fields import bounded_int
 from ..web.forms import apply_domain_error, domain_message, validate_all
 from . import bp
@@ -77,7 +77,7 @@ def certification(certification_id):
 
 
 @bp.get("/certifications/<int:certification_id>/report.pdf")
-@login_required
+@signed_in
 def certification_report(certification_id):
     """Send a test report to its producer's members and to the administrators of its region."""
     item = db.get_or_404(Certification, certification_id)

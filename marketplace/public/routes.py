@@ -6,6 +6,7 @@ from ..domain.errors import DomainError
 from ..domain.offers import parse_price_cents
 from ..services import accounts, directory
 from ..services.catalogue import CatalogueQuery, DEFAULT_SORT, catalogue_page
+from ..web.access import public
 from ..web.fields import bounded_int
 from ..web.forms import category_choices
 from ..web.navigation import is_safe_redirect
@@ -13,18 +14,21 @@ from . import bp
 
 
 @bp.get("/")
+@public
 def home():
     """Explain the marketplace."""
     return render_template("public/home.html", figures=directory.marketplace_figures())
 
 
 @bp.get("/favicon.ico")
+@public
 def favicon():
     """Serve the icon browsers ask for at the site's root."""
     return current_app.send_static_file("favicon.svg")
 
 
 @bp.get("/producers")
+@public
 def producers():
     """List the producers whose certifications are verified, like the ministry's published list."""
     page = request.args.get("page", 1, type=bounded_int)
@@ -38,6 +42,7 @@ def producers():
 
 
 @bp.get("/catalogue")
+@public
 def catalogue():
     """List the approved offers: filter by category, region, quantity and price; sort; page through."""
     args = request.args
@@ -63,6 +68,7 @@ def _price_cents(raw):
 
 
 @bp.post("/language/<code>")
+@public
 def set_language(code):
     """Switch the interface language, for this visit and the user's mail."""
     if code not in current_app.config["LANGUAGES"]:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from ..domain.errors import DomainError, ErrorCode
 from ..models import BeneficiaryShare, ExternalFunding, ExternalOrder
 from ..services import refunds
-from ..web.access import buyer_required
+from ..web.access import local_authority_required
 from ..web.forms import ConfirmForm, apply_domain_error, domain_message
 from . import bp
 from .forms import ExternalOrderForm, FundingForm, LocalProductionForm, ShareForm
@@ -28,7 +28,7 @@ def _line_choices(refund_file):
 
 
 @bp.get("/orders/refund")
-@buyer_required
+@local_authority_required
 def statement():
     """Show the statement: eligible orders by code, refunds, fundings, shares and what is missing."""
     return render_statement(_claimant_file(), url_for("refunds.statement_as_pdf"), url_for("refunds.statement_as_csv"),
@@ -55,7 +55,7 @@ def _order_added(external):
 
 
 @bp.route("/orders/refund/orders/new", methods=["GET", "POST"])
-@buyer_required
+@local_authority_required
 def new_external_order():
     """Add an order made outside the marketplace."""
     _claimant_file()
@@ -65,7 +65,7 @@ def new_external_order():
 
 
 @bp.route("/orders/refund/made-locally/new", methods=["GET", "POST"])
-@buyer_required
+@local_authority_required
 def new_local_production():
     """Add masks made locally from bought materials and sewing services."""
     _claimant_file()
@@ -74,7 +74,7 @@ def new_local_production():
 
 
 @bp.route("/orders/refund/funding/new", methods=["GET", "POST"])
-@buyer_required
+@local_authority_required
 def new_funding():
     """Record external funding received for one order."""
     form = FundingForm()
@@ -84,7 +84,7 @@ def new_funding():
 
 
 @bp.route("/orders/refund/shares/new", methods=["GET", "POST"])
-@buyer_required
+@local_authority_required
 def new_share():
     """Record what a body an order was made for paid of it."""
     form = ShareForm()
@@ -94,7 +94,7 @@ def new_share():
 
 
 @bp.post("/orders/refund/<any(external, funding, share):what>/<int:record_id>/remove")
-@buyer_required
+@local_authority_required
 def remove(what, record_id):
     """Remove an entry the body added to its statement."""
     _claimant_file()
@@ -111,14 +111,14 @@ def remove(what, record_id):
 
 
 @bp.get("/orders/refund/statement.pdf")
-@buyer_required
+@local_authority_required
 def statement_as_pdf():
     """Download the statement laid out like the official model, to sign."""
     return statement_pdf_response(_claimant_file())
 
 
 @bp.get("/orders/refund/statement.csv")
-@buyer_required
+@local_authority_required
 def statement_as_csv():
     """Download the statement's lines and totals as CSV."""
     return statement_csv_response(_claimant_file())

@@ -1,6 +1,10 @@
 """Sign-up, email confirmation, password reset, invitations and administrators."""
+import hashlib
+import secrets
+from datetime import timedelta
+
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .. import clock
 from ..domain.errors import DomainError, ErrorCode, N_
@@ -10,7 +14,8 @@ from ..domain.roles import Role, member_role_for
 from ..extensions import db
 from ..mail import notify
 from ..mail.outbox import external_url
-from ..models import Invitation, Organisation, User
+from ..models import Invitation, Organisation, PasswordResetToken, User
+from ..models.user import check_password_of_nobody
 from ..tokens import make_token, read_token
 
 
@@ -38,9 +43,19 @@ def _check_organisation_fields(data):
 
 
 def register_organisation(data, locale="fr"):
-    """Create an organisation and its owner, then mail the owner a confirmation link."""
+    """Create an organisation and its owner, then mail the owner a confirmation link.
+
+    An address that already has an account gets a mail saying so, and nothing is created: the
+    caller answers the same either way, so the form does not tell who has an account. Return the
+    new owner, or None.
+    """
     siret = _check_organisation_fields(data)
-    _ensure_email_free(data["email"])
+    existing = find_user_by_email(data["email"])
+    if existing is not None:
+        check_password_of_nobody(data["password"])  # the time a new account's hash would take
+        notify(existing, "already_registered")
+        db.session.commit()
+        return None
     kind = OrganisationKind(data["kind"])
     organisation = Organisation(
         name=data["name"].strip(),
@@ -95,7 +110,8 @@ def confirm_email(token):
 def authenticate(email, password):
     """Return the user for these credentials, or raise a DomainError."""
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    # An unknown address costs a password check too: the answer's delay does not tell it apart.
+    if not (user.check_password(password) if user is not None else check_password_of_nobody(password)):
         raise DomainError(N_("Wrong email address or password."), ErrorCode.FORBIDDEN)
     if not user.email_confirmed:
         raise DomainError(
@@ -105,30 +121,64 @@ def authenticate(email, password):
 
 
 def request_password_reset(email):
-    """Mail a reset link if the address belongs to a user; say nothing either way."""
+    """Mail a single-use reset link if the address belongs to a user; say nothing either way.
+
+    The link carries a random token of which only the SHA-256 is stored; any earlier link of the
+    user stops working.
+    """
     user = find_user_by_email(email)
     if user is None:
         return
-    # The hash fragment makes the link single-use: it stops matching once the password changes.
-    token = make_token("reset", {"user": user.id, "pw": user.password_hash[-16:]})
+    db.session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=clock.utcnow(), superseded=True)
+    )
+    token = secrets.token_urlsafe(32)
+    db.session.add(PasswordResetToken(user=user, token_hash=_digest(token)))
     link = external_url("auth.reset_password", token=token)
     notify(user, "reset_password", user=user, link=link)
     db.session.commit()
 
 
-def user_from_reset_token(token):
-    """Return the user a reset token is for, or raise if it is invalid, expired or used."""
-    payload = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    user = db.session.get(User, payload["user"])
-    if user is None or user.password_hash[-16:] != payload["pw"]:
+def _digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _reset_token(token):
+    """Return the stored reset token for a link's token, or raise if it is unknown, used, replaced or expired."""
+    stored = db.session.scalar(select(PasswordResetToken).where(PasswordResetToken.token_hash == _digest(token)))
+    if stored is None:
+        raise DomainError(N_("This link is not valid."), ErrorCode.INVALID)
+    if stored.superseded:
+        raise DomainError(N_("A newer link has been sent to you since: please use the last one."), ErrorCode.EXPIRED)
+    if stored.used_at is not None:
         raise DomainError(N_("This link has already been used."), ErrorCode.EXPIRED)
-    return user
+    max_age = timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if clock.utcnow() - stored.created_at > max_age:
+        raise DomainError(N_("This link has expired. Please ask for a new one."), ErrorCode.EXPIRED)
+    return stored
+
+
+def user_from_reset_token(token):
+    """Return the user a reset token is for, or raise if it is invalid, expired, used or replaced."""
+    return _reset_token(token).user
 
 
 def reset_password(token, new_password):
-    """Set a new password from a valid reset token and return the user."""
-    user = user_from_reset_token(token)
+    """Set a new password from a valid reset token, used up at once, and return the user."""
+    stored = _reset_token(token)
+    claimed = db.session.execute(  # two submissions at once: only one finds the token unused
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == stored.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=clock.utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise DomainError(N_("This link has already been used."), ErrorCode.EXPIRED)
+    user = stored.user
     user.set_password(new_password)
+    user.end_all_sessions()  # whoever held a session or a remember cookie must log in with the new password
     # Whoever can read the inbox has proved the address.
     user.email_confirmed_at = user.email_confirmed_at or clock.utcnow()
     db.session.commit()
@@ -136,11 +186,19 @@ def reset_password(token, new_password):
 
 
 def invite_colleague(owner, email):
-    """Invite a colleague by email to join the owner's organisation."""
+    """Invite a colleague by email to join the owner's organisation; return the invitation.
+
+    An address that already has an account is mailed that it has one instead (no link to join), and
+    None is returned: the owner's page reads the same, so it does not tell who has an account.
+    """
     if not owner.is_owner or owner.organisation is None:
         raise DomainError(N_("Only the owner of an organisation can invite colleagues."), ErrorCode.FORBIDDEN)
-    _ensure_email_free(email)
     invitation = Invitation(organisation=owner.organisation, email=email.strip().lower(), invited_by=owner)
+    existing = find_user_by_email(email)
+    if existing is not None:
+        notify(existing, "already_registered", invitation=invitation)  # rendered, never saved
+        db.session.commit()
+        return None
     db.session.add(invitation)
     db.session.flush()
     token = make_token("invite", {"invitation": invitation.id})
@@ -201,6 +259,12 @@ def create_admin(email, full_name, password, region_code=None):
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def end_all_sessions(user):
+    """Make every session and remember cookie of user stop working."""
+    user.end_all_sessions()
+    db.session.commit()
 
 
 def set_locale(user, locale):

@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 from .. import clock
 from ..domain.access import can_administer_region
 from ..domain.errors import DomainError, ErrorCode, N_
-from ..domain.notifications import Delivery, Status, Topic, is_permanent_smtp_code, retry_delay
+from ..domain.notifications import Delivery, EVENTS, Status, Topic, is_permanent_smtp_code, retry_delay
 from ..extensions import db
 from ..mail import notify
 from ..mail.hooks import send_after_commit
@@ -113,7 +113,8 @@ def _smtp_code(error):
 def _record_failure(outcome, row_id, attempts, error):
     config = current_app.config
     permanent = is_permanent_smtp_code(_smtp_code(error))
-    values = {"claim_token": None, "last_error": f"{type(error).__name__}: {error}"[:500]}
+    # Bandit B105 reads "claim_token" as a password: it is the column of the worker claiming the row.
+    values = {"claim_token": None, "last_error": f"{type(error).__name__}: {error}"[:500]}  # nosec B105
     log.warning("mail %s failed (attempt %s): %s", row_id, attempts, values["last_error"])
     if permanent or attempts >= config["MAIL_MAX_ATTEMPTS"]:
         values["status"] = Status.DEAD
@@ -212,22 +213,28 @@ class OutboxFile:
 
 
 def outbox_files(admin, limit=200):
-    """Return the newest .eml files of the embedded outbox that admin may read."""
+    """Return the newest .eml files of the embedded outbox that admin may read; text None when secret."""
     folder = Path(current_app.config["OUTBOX_DIR"])
     paths = sorted(folder.glob("*.eml"), reverse=True)[:limit] if folder.exists() else []
     messages = {path.name: email.message_from_bytes(path.read_bytes(), policy=policy.default) for path in paths}
-    allowed = set(
-        db.session.scalars(
-            select(Notification.message_id).where(
+    events = dict(
+        db.session.execute(
+            select(Notification.message_id, Notification.event).where(
                 Notification.message_id.in_([m["Message-ID"] for m in messages.values()]), _visible_to(admin)
             )
-        )
+        ).all()
     )
     return [
-        OutboxFile(name, m["Subject"], m["To"], m["Date"].datetime if m["Date"] else None, m.get_body(("plain",)).get_content())
+        OutboxFile(name, m["Subject"], m["To"], m["Date"].datetime if m["Date"] else None, _readable_text(m, events[m["Message-ID"]]))
         for name, m in messages.items()
-        if m["Message-ID"] in allowed
+        if m["Message-ID"] in events
     ]
+
+
+def _readable_text(message, event):
+    spec = EVENTS.get(event)
+    # A digest is built from muted-able mails only, none of which carries a secret.
+    return None if spec is None or spec.carries_secret else message.get_body(("plain",)).get_content()
 
 
 # --- users: preferences and one-click unsubscribe ------------------------------------------

@@ -5,7 +5,7 @@ from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from ..extensions import db
 
@@ -49,6 +49,11 @@ def handle_http_error(error):
     return _render(error.code, message)
 
 
+def handle_untrusted_host(error):
+    """Refuse a request for a host not in TRUSTED_HOSTS, in plain text: no URL can be built for it."""
+    return _("The request could not be understood."), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_csrf_error(error):
     """Explain an expired or missing form token instead of a bare 400."""
     return _render(400, _("The form has expired. Please go back, reload the page and try again."))
@@ -78,5 +83,6 @@ def handle_database_error(error):
 def register(app):
     app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(InternalServerError, handle_unexpected_error)

@@ -1,5 +1,5 @@
 """Where a visitor goes next: safe redirects, the page to come back to, the user's own area."""
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import request, url_for
 from flask_babel import get_locale
@@ -9,12 +9,16 @@ from ..domain.roles import Role
 
 
 def is_safe_redirect(target):
-    """Accept only local paths as a post-login destination."""
-    if not target:
+    """Accept only a path on this site as a destination: "/catalogue?page=2", never "//evil.example"."""
+    if not target or not target.startswith("/"):
         return False
-    parts = urlsplit(target)
-    # Browsers read "/\evil.example" as "//evil.example": refuse backslashes too.
-    return not parts.scheme and not parts.netloc and target.startswith("/") and "\\" not in target
+    # Browsers drop tabs and newlines, read "\\" as "/" and resolve "." segments, so "/\t/x", "/\\x",
+    # "/.//x" and "////x" all lead off-site: the path must be plain segments, even once decoded.
+    if any(char.isspace() or not char.isprintable() for char in target):
+        return False
+    path = unquote(target.split("?", 1)[0].split("#", 1)[0])
+    segments = path.split("/")[1:]
+    return "\\" not in path and all(segment not in ("", ".", "..") for segment in segments[:-1])
 
 
 def _shows_on_get(path):

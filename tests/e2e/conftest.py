@@ -39,7 +39,6 @@ def live_server(sqlite_template, tmp_path, monkeypatch):
     """The app served over HTTP on a free port, on a fresh copy of the migrated SQLite schema."""
     database = tmp_path / "live.sqlite3"
     shutil.copy(sqlite_template, database)
-    monkeypatch.setenv("SITE_URL", "http://127.0.0.1")
     app = build_app(monkeypatch, tmp_path, f"sqlite:///{database}")
     server = LiveServer(app)
     server.start()

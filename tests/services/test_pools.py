@@ -176,8 +176,8 @@ def test_cancelling_a_pool_mails_each_member_once_in_french(app, outbox, cancell
     assert "de la filière Bois le 20 avr. 2020, 16:30:00." in text
     assert "Votre organisation avait demandé 20\u202f000 unités dans cet achat groupé. Ce besoin n'est plus couvert" in text
     assert ("rejoindre un autre achat groupé ouvert : "
-            "http://127.0.0.1:5000/buyers/pools?category=UNS1&region=53&sector=Bois") in text
-    assert "publier votre propre demande : http://127.0.0.1:5000/buyers/demands/new" in text
+            "http://localhost/buyers/pools?category=UNS1&region=53&sector=Bois") in text
+    assert "publier votre propre demande : http://localhost/buyers/demands/new" in text
     assert "7 unités" in outbox.text(outbox.to(members[2].user.email)[0])
 
 

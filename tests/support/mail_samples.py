@@ -24,6 +24,7 @@ def context_for(event, user):
             {"organisation": ORG.name},
             {"invitation": Obj(invited_by=user, organisation=ORG), "link": LINK},
         ),
+        "already_registered": ({}, {"invitation": Obj(invited_by=user, organisation=ORG)}),
         "certification_decision": (
             {"category": "FFP2"},
             {"certification": Obj(id=1, is_verified=False, category="FFP2", report_reference="R-12",

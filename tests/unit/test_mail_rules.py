@@ -30,5 +30,5 @@ def test_a_worker_keeps_reconnecting_to_redis_for_ever():
 
 def test_the_digest_and_every_essential_mail_cannot_be_muted():
     essential = {name for name, event in EVENTS.items() if event.is_essential}
-    assert essential == {"confirm_email", "reset_password", "invitation", "proposal_new", "proposals_new", "order_confirmed",
+    assert essential == {"confirm_email", "reset_password", "invitation", "already_registered", "proposal_new", "proposals_new", "order_confirmed",
                          "digest"}

@@ -1,8 +1,9 @@
-"""Every page that takes an object id refuses a logged-in user with no business with that object.
+"""Every page lets through whom its view declares, and refuses everyone else.
 
-The test walks the app's url_map: a new route with an id is covered without being listed here.
+The tests walk the app's url_map, so a new route is covered without being listed here, and a route
+whose view declares no access (marketplace/web/access.py: public, signed_in, roles_required…) fails.
 The objects all belong to organisations of Occitanie (76); the intruders are members and the
-administrator of Bretagne (53).
+administrator of Bretagne (53), and members of other organisations.
 """
 from datetime import date
 
@@ -12,11 +13,13 @@ from marketplace.domain.notifications import Status
 from marketplace.domain.organisations import OrganisationKind
 from marketplace.extensions import db
 from marketplace.models import ExternalOrder, Notification
+from tests.conftest import PASSWORD
 from tests.factories import (
     AdminFactory,
     CertificationFactory,
     DemandFactory,
     LocalAuthorityFactory,
+    NationalAdminFactory,
     OfferFactory,
     OrderFactory,
     OrganisationFactory,
@@ -67,6 +70,8 @@ def _world():
         "certification_id": pending_certification.id, "offer_id": submitted_offer.id, "demand_id": demand.id,
         "proposal_id": proposal.id, "order_id": order.id, "pool_id": pool.id, "notification_id": letter.id,
         "record_id": external.id, "what": "external", "organisation_id": buyer.id,
+        "code": "76", "token": "not-a-token", "join_code": pool.join_code,
+        "organisations": {"buyer": buyer, "producer": producer, "referent": referent},
     }
 
 
@@ -89,3 +94,108 @@ def test_an_unrelated_user_gets_403_or_404_on_every_page_with_an_id(app, client,
         if response.status_code not in (403, 404):
             let_through.append(f"{method} {url} -> {response.status_code}")
     assert let_through == []
+
+
+# --- the route × role matrix ------------------------------------------------------------------------
+
+# Flask's own static files: no view of ours to declare anything on.
+FLASK_ENDPOINTS = {"static"}
+
+
+def _personas(orgs):
+    """Who tries every route: each role of the world's organisations, and the wrong organisation or region."""
+    return {
+        "anonymous": None,
+        "producer": ProducerFactory(organisation=orgs["producer"]),
+        "company buyer": UserFactory(),
+        "local authority": UserFactory(organisation=orgs["buyer"]),
+        "sector referent": UserFactory(organisation=orgs["referent"]),
+        "regional admin": AdminFactory(admin_region_code="76"),
+        "national admin": NationalAdminFactory(),
+        "producer of another organisation": ProducerFactory(organisation=OrganisationFactory(
+            kind=OrganisationKind.PRODUCER, **ELSEWHERE)),
+        "local authority of another organisation": UserFactory(organisation=OrganisationFactory(
+            kind=OrganisationKind.LOCAL_AUTHORITY, authority_type="commune", **ELSEWHERE)),
+        "admin of another region": AdminFactory(admin_region_code="53"),
+    }
+
+
+ADMINS = {"regional admin", "national admin"}
+OUTSIDERS = {"producer of another organisation", "local authority of another organisation", "admin of another region"}
+# Whose each object of the world is: they, and its region's administrators, must get through.
+OWNERS = {
+    "certification_id": {"producer"}, "offer_id": {"producer"}, "demand_id": {"local authority"},
+    "pool_id": {"sector referent"}, "order_id": {"producer", "local authority"},
+    "proposal_id": {"producer", "local authority"}, "record_id": {"local authority"},
+    "notification_id": set(), "organisation_id": set(),
+    # A subcontractors' pool is open by its link to companies (and run by its sector referent).
+    "join_code": {"company buyer", "sector referent"},
+}
+
+
+# Arguments that are not the world's objects' ids: a region code (the administrators of 76 own it), a pool's
+# join link.
+REGION_PAGES = {"admin.region"}
+BY_LINK = {"buyers.pool_by_link"}
+# The made-up certification has no stored report file: its download answers 404 to everyone.
+NO_FILE = {"producers.certification_report"}
+
+
+def _objects(rule):
+    return (rule.arguments & OWNERS.keys() | ({"code"} if rule.endpoint in REGION_PAGES else set())
+            | ({"join_code"} if rule.endpoint in BY_LINK else set()))
+
+
+def _url(rule, world):
+    values = {a: world["join_code" if rule.endpoint in BY_LINK else a] for a in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _owns(persona, rule):
+    return all(persona in OWNERS.get(argument, set()) | ADMINS for argument in _objects(rule))
+
+
+def _refused(persona, response):
+    if persona == "anonymous" and response.status_code == 302:
+        return "/auth/login" in response.headers["Location"]
+    return response.status_code in (401, 403, 404)
+
+
+def _client_of(app, user):
+    client = app.test_client()
+    if user is not None:
+        assert client.post("/auth/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_every_route_declares_who_it_lets_through(app):
+    undeclared = [rule.endpoint for rule in app.url_map.iter_rules()
+                  if rule.endpoint not in FLASK_ENDPOINTS and not hasattr(app.view_functions[rule.endpoint], "access")]
+    assert undeclared == []
+
+
+def test_every_route_lets_through_whom_it_declares_and_refuses_the_others(app):
+    world = _world()
+    personas = _personas(world["organisations"])
+    wrong = []
+    for name, user in personas.items():
+        client = _client_of(app, user)
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint in FLASK_ENDPOINTS or rule.endpoint in {"auth.logout", "auth.logout_everywhere"}:
+                continue
+            access = app.view_functions[rule.endpoint].access
+            url = _url(rule, world)
+            expected = access.admits(user) and (name not in OUTSIDERS or not _objects(rule)) and _owns(name, rule)
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                if expected and (method == "POST" or rule.endpoint in NO_FILE):
+                    continue  # a legitimate POST would change this made-up world: the refusals are what it tests
+                response = client.get(url) if method == "GET" else client.post(url, data=FORM_DATA)
+                if expected == _refused(name, response):
+                    wrong.append(f"{name}: {method} {url} -> {response.status_code} "
+                                 f"({'should pass' if expected else 'should be refused'})")
+    assert "\n".join(wrong) == ""
+
+
+def test_logging_out_is_for_logged_in_users(app, client):
+    for path in ("/auth/logout", "/auth/logout-everywhere"):
+        assert "/auth/login" in client.post(path).headers["Location"]

@@ -3,6 +3,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from marketplace.models import User
 from tests.factories import UserFactory
+from tests.support.pages import without_form_tokens
 
 
 def test_an_owner_invites_a_colleague_who_joins_the_organisation(client, login, outbox):
@@ -33,9 +34,19 @@ def test_a_colleague_who_is_not_the_owner_cannot_invite(client, login, outbox):
     assert outbox.messages() == []
 
 
-def test_inviting_an_address_that_already_has_an_account_is_refused(client, login):
+def test_inviting_an_address_that_already_has_an_account_answers_the_same_and_mails_that_user(client, login, outbox):
     owner = UserFactory()
     other = UserFactory()
     login(owner)
-    page = client.post("/auth/account", data={"email": other.email}).get_data(as_text=True)
-    assert "Un compte existe déjà avec cette adresse e-mail." in page
+    client.get("/")  # shows the welcome message
+
+    known = client.post("/auth/account", data={"email": other.email}, follow_redirects=True).get_data(as_text=True)
+    unknown = client.post("/auth/account", data={"email": "new@example.fr"}, follow_redirects=True).get_data(as_text=True)
+
+    assert without_form_tokens(known.replace(other.email, "X")) == without_form_tokens(unknown.replace("new@example.fr", "X"))
+    [mail] = outbox.to(other.email)
+    assert "Vous avez déjà un compte" in mail["Subject"]
+    assert "/auth/invitation/" not in outbox.text(mail)
+    assert db.session.scalar(select(User).where(User.email == other.email)).organisation_id == other.organisation_id
+
+

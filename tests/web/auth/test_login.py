@@ -3,6 +3,7 @@ import pytest
 from marketplace.domain.organisations import OrganisationKind
 from tests.conftest import PASSWORD
 from tests.factories import AdminFactory, ProducerFactory, UserFactory
+from tests.support.pages import without_form_tokens
 from tests.support.signup import signup_data
 
 
@@ -102,3 +103,35 @@ def test_the_home_page_offers_a_logged_in_user_their_area_instead_of_log_in(clie
     page = client.get("/").get_data(as_text=True)
     assert 'href="/producers-area/">Mon espace</a>' in page
     assert 'btn-lg" href="/auth/login"' not in page
+
+UNSAFE_TARGETS = ["////evil.example", "///evil.example/", "/\t/evil.example", "/%2F/evil.example", "/\n/evil.example",
+                  "/.//evil.example", "https:evil.example", "javascript:alert(1)"]
+
+
+@pytest.mark.parametrize("target", UNSAFE_TARGETS)
+def test_login_never_redirects_off_site_however_the_target_is_written(client, target):
+    user = UserFactory()
+    response = client.post("/auth/login", query_string={"next": target}, data={"email": user.email, "password": PASSWORD})
+    assert response.headers["Location"] == "/buyers/demands"
+
+
+@pytest.mark.parametrize("target", UNSAFE_TARGETS)
+def test_the_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/language/en", data={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_login_checks_a_password_hash_whether_the_address_exists_or_not(client, monkeypatch):
+    import marketplace.models.user as user_module
+
+    checked = []
+    real_check = user_module.check_password_hash
+    monkeypatch.setattr(user_module, "check_password_hash", lambda *args: checked.append(1) or real_check(*args))
+    known = UserFactory()
+
+    first = client.post("/auth/login", data={"email": known.email, "password": "wrong one"}).get_data(as_text=True)
+    second = client.post("/auth/login", data={"email": "nobody@example.fr", "password": "wrong one"}).get_data(as_text=True)
+
+    assert checked == [1, 1]
+    assert without_form_tokens(first.replace(known.email, "X")) == without_form_tokens(second.replace("nobody@example.fr", "X"))
+

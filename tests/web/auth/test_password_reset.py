@@ -1,3 +1,9 @@
+import base64
+import hashlib
+
+from sqlalchemy import text
+
+from marketplace.extensions import db
 from tests.factories import UserFactory
 
 
@@ -64,3 +70,29 @@ def test_a_used_reset_link_shows_no_password_form(client, outbox):
 
     assert "Ce lien a déjà été utilisé." in page
     assert 'name="password"' not in page
+
+
+def test_a_reset_link_reveals_nothing_of_the_password_hash_and_is_stored_hashed(client, outbox):
+    user = UserFactory()
+    client.post("/auth/forgot-password", data={"email": user.email})
+    token = reset_link(outbox, user.email).rsplit("/", 1)[-1]
+
+    readable = b"".join(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)) for part in token.split("."))
+    assert user.password_hash[-16:].encode() not in readable
+    assert b"pw" not in readable and str(user.id).encode() + b"," not in readable
+    stored = db.session.execute(text("SELECT token_hash FROM password_reset_token")).scalars().all()
+    assert stored == [hashlib.sha256(token.encode()).hexdigest()]
+
+
+def test_asking_again_makes_the_earlier_link_stop_working(client, outbox):
+    user = UserFactory()
+    client.post("/auth/forgot-password", data={"email": user.email})
+    first = reset_link(outbox, user.email)
+    client.post("/auth/forgot-password", data={"email": user.email})
+    second = [line for mail in outbox.to(user.email) for line in outbox.text(mail).splitlines() if "/auth/reset/" in line][-1]
+
+    refused = client.get(first).get_data(as_text=True)
+
+    assert "Un lien plus récent vous a été envoyé depuis : utilisez le dernier." in refused
+    assert 'name="password"' not in refused
+    assert 'name="password"' in client.get(second.replace("http://localhost", "")).get_data(as_text=True)

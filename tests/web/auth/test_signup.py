@@ -3,6 +3,7 @@ from sqlalchemy import select
 from marketplace.demo import make_siret
 from marketplace.extensions import db
 from marketplace.models import Organisation, User
+from tests.support.pages import without_form_tokens
 from tests.support.signup import signup_data
 
 
@@ -62,13 +63,29 @@ def test_a_local_authority_says_which_kind_it_is(client):
     assert organisation.members[0].role == "buyer_member"
 
 
-def test_the_same_siret_or_email_cannot_register_twice(client):
+def test_the_same_siret_cannot_register_twice(client):
     client.post("/auth/signup", data=signup_data())
     page = client.post("/auth/signup", data=signup_data(email="other@example.fr")).get_data(as_text=True)
     assert "Une organisation avec ce SIRET est déjà inscrite." in page
-    page = client.post("/auth/signup", data=signup_data(siret=make_siret(43))).get_data(as_text=True)
-    assert "Un compte existe déjà avec cette adresse e-mail." in page
     assert len(db.session.scalars(select(User)).all()) == 1
+
+
+def test_signing_up_with_a_known_address_answers_as_for_a_new_one_and_mails_its_owner(client, outbox):
+    first = client.post("/auth/signup", data=signup_data(), follow_redirects=True)
+    outbox_before = len(outbox.messages())
+
+    again = client.post("/auth/signup", data=signup_data(siret=make_siret(43), email="Anne@Filtres-Armor.fr"),
+                        follow_redirects=True)
+
+    assert again.status_code == first.status_code == 200
+    assert without_form_tokens(again.get_data(as_text=True)) == without_form_tokens(first.get_data(as_text=True))
+    assert len(db.session.scalars(select(User)).all()) == 1
+    assert len(db.session.scalars(select(Organisation)).all()) == 1
+    mail = outbox.messages()[-1]
+    assert len(outbox.messages()) == outbox_before + 1
+    assert mail["To"] == "anne@filtres-armor.fr"
+    assert "Vous avez déjà un compte" in mail["Subject"]
+    assert "/auth/forgot-password" in outbox.text(mail)
 
 
 def test_bad_numbers_and_passwords_get_messages_not_errors(client):
