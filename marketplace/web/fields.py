@@ -46,7 +46,16 @@ class WholeNumberField(IntegerField):
 
 
 class PriceField(DecimalField):
-    """A euro amount typed as '0,95' or '0.95', shown with the page language's decimal separator."""
+    """A euro amount typed as '0,95' or '0.95', shown with the page language's decimal separator.
+
+    A text field, not a number field: a browser whose locale reads "0,95" differently would send "095".
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist:

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -65,6 +66,14 @@ def test_a_demand_price_is_accepted_with_a_comma_or_a_dot(client, login, clock):
         response = client.post("/buyers/demands/new", data={**base, "max_unit_price": typed})
         assert response.status_code == 302, response.get_data(as_text=True)
     assert sorted(db.session.scalars(select(Demand.max_unit_price_cents))) == [83, 84]
+
+
+def test_the_price_ceiling_is_a_text_field_any_browser_sends_as_typed(client, login):
+    # A number field in a browser whose locale does not read "0,95" sent "095": 95,00 € instead of 0,95 €.
+    login(UserFactory())
+    page = client.get("/buyers/demands/new").get_data(as_text=True)
+    field = re.search(r'<input[^>]*name="max_unit_price"[^>]*>', page).group(0)
+    assert 'type="text"' in field and 'inputmode="decimal"' in field and 'type="number"' not in field
 
 
 def test_a_demand_beyond_the_quota_shows_the_figure_and_the_renewal_date(app, client, login):
