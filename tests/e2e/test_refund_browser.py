@@ -1,13 +1,12 @@
 """In a real browser: a commune completes its refund statement, downloads it, and its region's admin reads it."""
-from io import BytesIO
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from pypdf import PdfReader
 
 from tests.factories import AdminFactory, LocalAuthorityFactory, OfferFactory, OrderFactory, OrganisationFactory
 from tests.support.browser import log_in, log_out
+from tests.support.pdf import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +91,7 @@ def test_a_commune_completes_and_downloads_its_statement_and_the_regions_admin_r
     # The PDF and the CSV.
     content_type, name, body = download(page, "Télécharger l'état récapitulatif (PDF)")
     assert content_type == "application/pdf" and name == "etat-recapitulatif-ville-de-rennes.pdf"
-    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(body)).pages).replace("\u00a0", " ")
+    text = pdf_text(body)
     for expected in ("Ville de Rennes", NUMBER, "EXT-17", "UE-42", "20 000,00 €"):
         assert expected in text, expected
     content_type, name, body = download(page, "Télécharger en CSV")

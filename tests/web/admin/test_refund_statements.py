@@ -2,10 +2,8 @@
 import re
 from datetime import UTC, date, datetime
 from html import unescape
-from io import BytesIO
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import event
 
 from marketplace.extensions import db
@@ -22,6 +20,7 @@ from tests.factories import (
     ProducerFactory,
     UserFactory,
 )
+from tests.support.pdf import pdf_text
 
 OCCITANIE = {"region_code": "76", "departement_code": "31"}
 
@@ -106,7 +105,7 @@ def test_the_regional_admin_reads_the_statement_and_its_documents_without_editin
     pdf = client.get(f"/admin/refunds/{rennes.id}/statement.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert 'filename="etat-recapitulatif-ville-de-rennes.pdf"' in pdf.headers["Content-Disposition"]
-    text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(pdf.data)).pages).replace("\u00a0", " ")
+    text = pdf_text(pdf.data)
     assert "Ville de Rennes" in text and "25 500,00 €" in text
 
     csv = client.get(f"/admin/refunds/{rennes.id}/statement.csv")

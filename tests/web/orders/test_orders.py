@@ -1,16 +1,10 @@
 """An order's page, its purchase order PDF, the buyer's payment record, and who may see them."""
-from io import BytesIO
 
-from pypdf import PdfReader
 
 from marketplace.extensions import db
 from marketplace.models import AuditEntry
 from tests.factories import AdminFactory, LocalAuthorityFactory, OrderFactory, ProducerFactory, UserFactory
-
-
-def pdf_text(response):
-    """Return the document's text, no-break spaces read as spaces."""
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages).replace("\u00a0", " ")
+from tests.support.pdf import pdf_text
 
 
 def test_the_buyer_sees_quantities_unit_price_and_totals_ht_vat_ttc(client, login):
@@ -31,13 +25,24 @@ def test_the_purchase_order_pdf_has_its_number_date_parties_and_totals(client, l
     response = client.get(f"/orders/{order.id}/purchase-order.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert order.number in response.headers["Content-Disposition"]
-    text = pdf_text(response)
+    text = pdf_text(response.data)
     assert f"Bon de commande {order.number}" in text
     assert "20/04/2020" in text
     assert buyer.organisation.name in text and order.seller_organisation.name in text
     # 50 000 × 0,90 = 45 000,00 HT; TVA 2 475,00; 47 475,00 TTC
     for amount in ("45 000,00 €", "2 475,00 €", "47 475,00 €"):
         assert amount in text, amount
+
+
+def test_the_purchase_order_renders_names_beyond_windows_1252(client, login):
+    # The built-in PDF fonts stop at Windows-1252: "Łódź" and the minus sign made the document a server error.
+    buyer = LocalAuthorityFactory(organisation__name="Commune de Saint-Étienne − Œuvres")
+    order = OrderFactory(buyer=buyer.organisation, offer__certification__organisation__name="Łódź Masks Sp. z o.o.")
+    login(buyer)
+    response = client.get(f"/orders/{order.id}/purchase-order.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "Łódź Masks Sp. z o.o." in text and "Commune de Saint-Étienne − Œuvres" in text
 
 
 def test_the_buyer_records_the_payment_reference_and_date(client, login):
@@ -105,7 +110,7 @@ def test_the_order_page_and_pdf_name_the_category_in_the_readers_language(client
     order = OrderFactory(buyer=buyer.organisation, offer__certification__category="SURGICAL_I")
     login(buyer)
     assert "<td>Surgical type I</td>" in client.get(f"/orders/{order.id}").get_data(as_text=True)
-    assert "Surgical type I" in pdf_text(client.get(f"/orders/{order.id}/purchase-order.pdf"))
+    assert "Surgical type I" in pdf_text(client.get(f"/orders/{order.id}/purchase-order.pdf").data)
     client.post("/auth/logout")
     login(ProducerFactory(organisation=order.seller_organisation))
-    assert "Chirurgical type I" in pdf_text(client.get(f"/orders/{order.id}/purchase-order.pdf"))
+    assert "Chirurgical type I" in pdf_text(client.get(f"/orders/{order.id}/purchase-order.pdf").data)

@@ -2,20 +2,13 @@
 import csv
 import io
 from datetime import UTC, datetime
-from io import BytesIO
 
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import BeneficiaryShare, ExternalFunding, ExternalOrder
 from tests.factories import LocalAuthorityFactory, OrderFactory, OrganisationFactory, UserFactory
 from tests.support.refund import external_order
-
-
-def pdf_text(response):
-    """Return the document's text, no-break spaces read as spaces."""
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages).replace("\u00a0", " ")
 
 
 def test_marketplace_orders_in_the_window_are_coded_and_refunded_those_outside_refused(client, login):

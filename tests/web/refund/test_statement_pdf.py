@@ -1,17 +1,11 @@
 """The statement as PDF, laid out like the official model, and the path to it through the pages."""
-from io import BytesIO
 
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from marketplace.extensions import db
 from marketplace.models import ExternalOrder
 from tests.factories import CertificationFactory, LocalAuthorityFactory, OfferFactory, OrderFactory
-
-
-def pdf_text(response):
-    """Return the document's text, no-break spaces read as spaces."""
-    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.data)).pages).replace("\u00a0", " ")
+from tests.support.pdf import pdf_text
 
 
 def test_a_local_authority_goes_from_its_orders_to_a_signed_ready_statement(client, login):
@@ -42,7 +36,7 @@ def test_a_local_authority_goes_from_its_orders_to_a_signed_ready_statement(clie
 
     response = client.get("/orders/refund/statement.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = pdf_text(response)
+    text = pdf_text(response.data)
     for heading in ("État récapitulatif", "A. Masques à usage unique", "B. Masques réutilisables", "C. Masques confectionnés",
                     "Financements extérieurs reçus", "Participation de l'État par commande", "Totaux par catégorie",
                     "Paiements", "Le maire", "Le comptable public"):
@@ -58,6 +52,6 @@ def test_a_local_authority_goes_from_its_orders_to_a_signed_ready_statement(clie
 
 def test_the_pdf_of_an_empty_statement_still_renders_with_its_sections(client, login):
     login(LocalAuthorityFactory(organisation__authority_type="departement"))
-    text = pdf_text(client.get("/orders/refund/statement.pdf"))
+    text = pdf_text(client.get("/orders/refund/statement.pdf").data)
     assert "Aucune commande." in text and "Le président" in text
     assert db.session.scalar(select(ExternalOrder)) is None
