@@ -23,6 +23,7 @@ def health():
 
 
 @bp.get("/ready")
+@public
 @any_scheme
 def ready():
     """Tell whether this process can serve: 200 when its database and Redis answer, 503 otherwise."""

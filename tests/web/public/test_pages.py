@@ -100,6 +100,7 @@ def production_client(monkeypatch, tmp_path, sqlite_template):
     database = tmp_path / "production.sqlite3"
     database.write_bytes(sqlite_template.read_bytes())
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("SITE_URL", "https://masques.example.fr")  # production answers only this host
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
     monkeypatch.delenv("REDIS_URL", raising=False)
     return create_app("production").test_client()
