@@ -1,6 +1,7 @@
 """Proposal pages, the catalogue and the order mail speak plain French."""
-from datetime import UTC, date, datetime
+from datetime import timedelta
 
+from babel.dates import format_date
 from sqlalchemy import select
 
 from marketplace.extensions import db
@@ -43,9 +44,13 @@ def test_the_order_mail_is_excluding_tax_links_to_the_order_and_spaces_its_colon
 
 
 def test_the_catalogue_uses_one_word_for_delivery_and_one_date_format(client, clock):
-    clock.move_to(datetime(2026, 11, 20, 9, tzinfo=UTC))  # the offer's dates below are still ahead
-    OfferFactory(quantity=80_000, available_from=date(2026, 11, 23), expires_on=date(2026, 12, 1))
+    first_of_next_month = (clock.today().replace(day=1) + timedelta(days=32)).replace(day=1)
+    available_from = first_of_next_month - timedelta(days=8)
+    OfferFactory(quantity=80_000, available_from=available_from, expires_on=first_of_next_month)
     page = client.get("/catalogue").get_data(as_text=True)
     assert page.count("Livré en") == 2 and "Livre en" not in page
-    assert "23 novembre 2026" in page and "1er décembre 2026" in page
-    assert "nov. 2026" not in page
+    # Full month names, and French's "1er" for the first of a month
+    assert format_date(available_from, "d MMMM y", locale="fr") in page
+    assert "1er " + format_date(first_of_next_month, "MMMM y", locale="fr") in page
+    abbreviated = format_date(available_from, "MMM y", locale="fr")  # "nov. 2026"; "mai 2027" is not abbreviated
+    assert abbreviated == format_date(available_from, "MMMM y", locale="fr") or abbreviated not in page
