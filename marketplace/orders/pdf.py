@@ -5,16 +5,16 @@ from ..domain.geography import region_name
 from ..web.filters import money, number
 from ..web.formatting import day, percent_rate
 from ..web.locale import category_name
-from ..web.pdf import Document, FONT, fit_text, signature_boxes
+from ..web.pdf import Document, FONT, signature_boxes
 
 
 def _party(pdf, label, organisation, x, y, width):
     pdf.set_xy(x, y)
     pdf.set_font(FONT, "B", 9)
-    pdf.cell(width, 5, fit_text(label), new_x="LEFT", new_y="NEXT")
+    pdf.cell(width, 5, str(label), new_x="LEFT", new_y="NEXT")
     pdf.set_font(FONT, size=9)
     lines = [organisation.name, f"SIRET {organisation.siret}", region_name(organisation.region_code)]
-    pdf.multi_cell(width, 5, fit_text("\n".join(lines)), border=1, new_x="LEFT", new_y="NEXT", padding=2)
+    pdf.multi_cell(width, 5, str("\n".join(lines)), border=1, new_x="LEFT", new_y="NEXT", padding=2)
 
 
 def purchase_order_pdf(order, amounts, ordered_on):
@@ -22,7 +22,7 @@ def purchase_order_pdf(order, amounts, ordered_on):
     title = _("Purchase order %(number)s", number=order.number)
     pdf = Document(title)
     pdf.set_font(FONT, "B", 16)
-    pdf.cell(0, 9, fit_text(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 9, str(title), new_x="LMARGIN", new_y="NEXT")
     pdf.line_of_text(_("Date of the order: %(date)s", date=day(ordered_on)))
     pdf.line_of_text(_("Made through the national mask marketplace."))
     top = pdf.get_y() + 4

@@ -7,7 +7,7 @@ from ..domain.geography import region_name
 from ..domain.organisations import AuthorityType
 from ..web.filters import money, number
 from ..web.formatting import day, euros, unit_euros
-from ..web.pdf import Document, FONT, fit_text, signature_boxes
+from ..web.pdf import Document, FONT, signature_boxes
 from .labels import SECTION_LABELS
 
 
@@ -20,7 +20,7 @@ def _order_rows(lines):
 def _statement_header(pdf, refund_file):
     organisation, policy = refund_file.organisation, refund_file.policy
     pdf.set_font(FONT, "B", 15)
-    pdf.cell(0, 8, fit_text(_("Summary statement (état récapitulatif)")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, str(_("Summary statement (état récapitulatif)")), new_x="LMARGIN", new_y="NEXT")
     pdf.line_of_text(_("State contribution to the purchase of masks by local authorities"), bold=True, size=10)
     pdf.line_of_text(_("%(name)s — SIRET %(siret)s — %(region)s", name=organisation.name, siret=organisation.siret,
                        region=region_name(organisation.region_code)))

@@ -18,11 +18,6 @@ GREY = (225, 228, 232)
 HEADINGS = FontFace(emphasis="BOLD", fill_color=GREY)
 
 
-def fit_text(value):
-    """Return value as the text of a cell."""
-    return str(value)
-
-
 class Document(FPDF):
     def __init__(self, title, orientation="portrait"):
         super().__init__(orientation=orientation, format="A4")
@@ -39,7 +34,7 @@ class Document(FPDF):
         self.set_y(-12)
         self.set_font(FONT, size=8)
         self.set_text_color(90)
-        self.cell(0, 5, fit_text(f"{self.doc_title} · {_('Page %(page)s of %(pages)s', page=self.page_no(), pages='{nb}')}"),
+        self.cell(0, 5, str(f"{self.doc_title} · {_('Page %(page)s of %(pages)s', page=self.page_no(), pages='{nb}')}"),
                   align="C")
         self.set_text_color(0)
 
@@ -48,12 +43,12 @@ class Document(FPDF):
             self.add_page()
         self.ln(3)
         self.set_font(FONT, "B", size)
-        self.multi_cell(0, 6, fit_text(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 6, str(text), new_x="LMARGIN", new_y="NEXT")
         self.set_font(FONT, size=9)
 
     def line_of_text(self, text, bold=False, size=9):
         self.set_font(FONT, "B" if bold else "", size)
-        self.multi_cell(0, 5, fit_text(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, 5, str(text), new_x="LMARGIN", new_y="NEXT")
         self.set_font(FONT, size=9)
 
     def grid(self, headings, rows, widths, align, total=None, stretch=True):
@@ -63,11 +58,11 @@ class Document(FPDF):
         self.set_font(FONT, size=8.5)
         with self.table(col_widths=widths, text_align=align, headings_style=HEADINGS, line_height=5,
                         width=sum(widths), align="LEFT", padding=1) as table:
-            table.row([fit_text(h) for h in headings])
+            table.row([str(h) for h in headings])
             for values in rows:
-                table.row([fit_text(v) for v in values])
+                table.row([str(v) for v in values])
             if total:
-                table.row([fit_text(v) for v in total], style=FontFace(emphasis="BOLD"))
+                table.row([str(v) for v in total], style=FontFace(emphasis="BOLD"))
         self.set_font(FONT, size=9)
 
     def output_bytes(self):
@@ -87,11 +82,11 @@ def signature_boxes(pdf, titles, notes=None):
         pdf.rect(x, top, width, height)
         pdf.set_xy(x + 2, top + 2)
         pdf.set_font(FONT, "B", 9)
-        pdf.multi_cell(width - 4, 5, fit_text(title), new_x="LEFT", new_y="NEXT")
+        pdf.multi_cell(width - 4, 5, str(title), new_x="LEFT", new_y="NEXT")
         pdf.set_font(FONT, size=8)
         note = (notes or [None] * len(titles))[index]
         if note:
-            pdf.multi_cell(width - 4, 4, fit_text(note), new_x="LEFT", new_y="NEXT")
+            pdf.multi_cell(width - 4, 4, str(note), new_x="LEFT", new_y="NEXT")
         pdf.set_xy(x + 2, top + height - 7)
-        pdf.cell(width - 4, 5, fit_text(_("Date, name, signature and seal")))
+        pdf.cell(width - 4, 5, str(_("Date, name, signature and seal")))
     pdf.set_xy(pdf.l_margin, top + height + 2)
